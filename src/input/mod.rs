@@ -1,0 +1,259 @@
+//! Reading recordings: finds the format from the content (never from the file name) and hands
+//! the bytes to the reader of that format.
+//!
+//! | format | module |
+//! |---|---|
+//! | PostHog "Export to file" JSON, versions 2023-04-28 and 2022-12-02 | [`posthog_export`] |
+//! | PostHog snapshot JSONL (the API's `blob_v2` answer, stored blocks) | [`snapshot_lines`] |
+//! | A bare JSON array of rrweb events | [`rrweb_events`] |
+//!
+//! Any of them may be gzip-compressed; posthog-js compressed events (`cv`) are expanded by
+//! [`posthog_compression`] whatever the format.
+
+pub mod posthog_compression;
+pub mod posthog_export;
+pub mod rrweb_events;
+pub mod snapshot_lines;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
+use flate2::read::MultiGzDecoder;
+use serde_json::value::RawValue;
+
+use crate::recording::Recording;
+
+/// The input formats replay-html reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// PostHog "Export to file", `{"version": "2023-04-28", "data": {"snapshots": [...]}}`.
+    PosthogExport20230428,
+    /// PostHog "Export to file", `{"version": "2022-12-02", "data": {"snapshotsByWindowId": {...}}}`.
+    PosthogExport20221202,
+    /// PostHog snapshot JSONL: one `["window", event]`, event, or `{"window_id", "data"}` a line.
+    SnapshotLines,
+    /// A JSON array of rrweb events, with or without `windowId`.
+    RrwebEvents,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::PosthogExport20230428 => "PostHog export (version 2023-04-28)",
+            Format::PosthogExport20221202 => "PostHog export (version 2022-12-02)",
+            Format::SnapshotLines => "PostHog snapshot JSONL",
+            Format::RrwebEvents => "rrweb event array",
+        })
+    }
+}
+
+/// What the tool reads, said in errors about input it does not recognise.
+pub const SUPPORTED: &str = "a PostHog recording export (\"Export to file\"), PostHog snapshot JSONL, or a JSON array of rrweb events";
+
+/// Reads a recording from the bytes of an input file.
+pub fn read(bytes: &[u8]) -> Result<(Format, Recording)> {
+    let bytes = gunzip_if_compressed(bytes)?;
+    let text = decode_text(&bytes)?;
+    if looks_like_lines(text) {
+        return Ok((Format::SnapshotLines, snapshot_lines::read(text)?));
+    }
+    let repaired: String;
+    let document: &RawValue = match serde_json::from_str(text) {
+        Ok(document) => document,
+        Err(err) => {
+            repaired = repair_bare_undefined(text, &err).ok_or_else(|| json_error(&err))?;
+            serde_json::from_str(&repaired).map_err(|e| json_error(&e))?
+        }
+    };
+    match document.get().as_bytes().first() {
+        Some(b'{') => posthog_export::read(document),
+        Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
+            Ok((Format::SnapshotLines, snapshot_lines::read(document.get())?))
+        }
+        Some(b'[') => Ok((Format::RrwebEvents, rrweb_events::read(document)?)),
+        _ => bail!("it is JSON, but not a recording: expected {SUPPORTED}"),
+    }
+}
+
+/// A JSON syntax error as one phrase that names the line and column.
+pub(crate) fn json_error(err: &serde_json::Error) -> anyhow::Error {
+    let what = match err.classify() {
+        serde_json::error::Category::Eof => {
+            "it is not valid JSON (it ends too early: was the file cut short?)"
+        }
+        _ => "it is not valid JSON",
+    };
+    anyhow::anyhow!("{what}: {err}")
+}
+
+/// Inputs may arrive gzip-compressed (a saved download, a proxy capture): expand them.
+fn gunzip_if_compressed(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::new();
+    MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .context("it starts like gzip data but does not decompress")?;
+    Ok(Cow::Owned(out))
+}
+
+/// The input as UTF-8 text, without a byte-order mark.
+fn decode_text(bytes: &[u8]) -> Result<&str> {
+    if bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+        || is_bomless_utf16(bytes)
+    {
+        bail!(
+            "it is UTF-16 text, and recordings are UTF-8: convert it first (for example `iconv -f UTF-16 -t UTF-8`)"
+        );
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "it is not UTF-8 text (invalid byte at offset {}): expected {SUPPORTED}",
+            e.valid_up_to()
+        )
+    })?;
+    if text.trim().is_empty() {
+        bail!("it is empty: expected {SUPPORTED}");
+    }
+    Ok(text)
+}
+
+/// UTF-16 JSON without a byte-order mark: `{` or `[` with a zero byte beside it.
+fn is_bomless_utf16(bytes: &[u8]) -> bool {
+    matches!(bytes, [b'{' | b'[', 0, ..] | [0, b'{' | b'[', ..])
+}
+
+/// JSONL: the first line is a whole JSON value, and more follows it. (A one-line file is read
+/// as a JSON document; a lone snapshot line is still recognised there.)
+fn looks_like_lines(text: &str) -> bool {
+    let text = text.trim_start();
+    let Some(end) = text.find('\n') else {
+        return false;
+    };
+    let (first, rest) = text.split_at(end);
+    if rest.trim().is_empty() {
+        return false;
+    }
+    serde_json::from_str::<&RawValue>(first.trim_end()).is_ok()
+}
+
+/// PostHog's exporter writes `"person":undefined` when it has no person (it builds the JSON by
+/// hand). Given the parser's error, and where it stopped at a bare `undefined`, returns the text
+/// with it read as `null`, padded to keep every later line and column as they were. Returns
+/// `None` when the error is something else.
+fn repair_bare_undefined(text: &str, err: &serde_json::Error) -> Option<String> {
+    const WORD: &str = "undefined";
+    const PATCH: &str = "null     ";
+    const MAX_REPAIRS: usize = 16;
+    let mut text = text.to_owned();
+    let mut err = Some((err.line(), err.column()));
+    let mut repaired = false;
+    for _ in 0..MAX_REPAIRS {
+        let Some((line, column)) = err else { break };
+        let offset = byte_offset(&text, line, column)?;
+        // serde_json reports the error at, or just after, the first character it could not take.
+        let Some(start) = (offset.saturating_sub(1)..=offset)
+            .find(|&i| text.get(i..).is_some_and(|t| t.starts_with(WORD)))
+        else {
+            break;
+        };
+        text.replace_range(start..start + WORD.len(), PATCH);
+        repaired = true;
+        err = serde_json::from_str::<&RawValue>(&text)
+            .err()
+            .map(|e| (e.line(), e.column()));
+    }
+    repaired.then_some(text)
+}
+
+/// Byte offset of a 1-based line and column (columns count bytes, as serde_json does).
+fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    Some(line_start + column.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(input: &[u8]) -> String {
+        format!("{:#}", read(input).unwrap_err())
+    }
+
+    fn repair(text: &str) -> Option<String> {
+        let err = serde_json::from_str::<&RawValue>(text).unwrap_err();
+        repair_bare_undefined(text, &err)
+    }
+
+    #[test]
+    fn reads_bare_undefined_as_null_and_keeps_positions() {
+        let text = "{\"a\":undefined,\"b\":[1,\n  undefined]}";
+        assert_eq!(
+            repair(text).unwrap(),
+            "{\"a\":null     ,\"b\":[1,\n  null     ]}"
+        );
+    }
+
+    #[test]
+    fn does_not_repair_other_errors() {
+        assert_eq!(repair(r#"{"a":"undefined",}"#), None);
+        assert_eq!(repair(r#"{"a":nope}"#), None);
+    }
+
+    #[test]
+    fn names_line_and_column_of_a_syntax_error() {
+        let err = error_of(b"{\"version\": \"2023-04-28\",\n \"data\": {\"snapshots\": [}}");
+        assert!(
+            err.contains("not valid JSON") && err.contains("line 2 column 25"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn says_when_the_file_was_cut_short() {
+        let err = error_of(br#"{"version": "2023-04-28", "data": {"snapshots": [{"type": 2"#);
+        assert!(err.contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn refuses_empty_binary_and_utf16_input() {
+        assert!(error_of(b"").contains("it is empty"));
+        assert!(error_of(b" \n\t ").contains("it is empty"));
+        assert!(error_of(&[0x00, 0xff, 0x13, 0x80]).contains("not UTF-8"));
+        assert!(error_of(b"\xff\xfe[\x00]\x00").contains("UTF-16"));
+        assert!(error_of(b"[\x00]\x00").contains("UTF-16"));
+    }
+
+    #[test]
+    fn refuses_json_of_another_shape() {
+        assert!(error_of(b"42").contains("not a recording"));
+        assert!(error_of(br#""text""#).contains("not a recording"));
+    }
+
+    #[test]
+    fn tolerates_a_byte_order_mark() {
+        let input = b"\xef\xbb\xbf[{\"type\":2,\"data\":{},\"timestamp\":1}]";
+        assert_eq!(read(input).unwrap().0, Format::RrwebEvents);
+    }
+
+    #[test]
+    fn reads_gzip_compressed_input() {
+        use flate2::{Compression, write::GzEncoder};
+        use std::io::Write;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(br#"[{"type":2,"data":{},"timestamp":1}]"#)
+            .unwrap();
+        let (format, rec) = read(&gz.finish().unwrap()).unwrap();
+        assert_eq!(format, Format::RrwebEvents);
+        assert_eq!(rec.windows.len(), 1);
+    }
+}

@@ -1,0 +1,165 @@
+//! PostHog's "Export to file" JSON (`export-<session>-ph-recording.json`).
+//!
+//! - version `2023-04-28`: `{"data": {"id", "person", "snapshots": [event...]}}`, each event
+//!   carrying its window as `windowId` (a UUID string in older files, a small integer in newer
+//!   ones); `id` may be absent.
+//! - version `2022-12-02`: `{"data": {"person", "snapshotsByWindowId": {"<window>": [event...]}}}`.
+//!
+//! `person` may be null, or the bare word `undefined` (read as null by [`super::read`]).
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::Format;
+use crate::recording::{Recording, RecordingBuilder};
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    version: Option<Value>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Data20230428<'a> {
+    id: Option<Value>,
+    person: Option<Value>,
+    #[serde(borrow)]
+    snapshots: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Data20221202<'a> {
+    id: Option<Value>,
+    person: Option<Value>,
+    #[serde(borrow, rename = "snapshotsByWindowId")]
+    snapshots_by_window_id: BTreeMap<String, Vec<&'a RawValue>>,
+}
+
+/// Reads a JSON object document: a PostHog export, or a lone snapshot line.
+pub fn read(document: &RawValue) -> Result<(Format, Recording)> {
+    let envelope: Envelope = serde_json::from_str(document.get())
+        .context("it is a JSON object, but not a PostHog export")?;
+    let (version, data) = match (envelope.version, envelope.data) {
+        (Some(Value::String(version)), Some(data)) => (version, data),
+        (Some(version), _) => bail!(
+            "it looks like a PostHog export, but its version {version} is not one this tool reads (it reads 2023-04-28 and 2022-12-02)"
+        ),
+        (None, _) if super::snapshot_lines::is_snapshot_line(document) => {
+            return Ok((
+                Format::SnapshotLines,
+                super::snapshot_lines::read(document.get())?,
+            ));
+        }
+        (None, _) => bail!(
+            "it is a JSON object without a \"version\", so not a PostHog export: expected {}",
+            super::SUPPORTED
+        ),
+    };
+    let mut builder = RecordingBuilder::new();
+    let format = match version.as_str() {
+        "2023-04-28" => {
+            let data: Data20230428 = serde_json::from_str(data.get()).context(
+                "its \"data\" is not that of a 2023-04-28 export (it needs a \"snapshots\" array)",
+            )?;
+            builder.session_id(id_text(data.id)).person(data.person);
+            for event in data.snapshots {
+                builder.push(event, None);
+            }
+            Format::PosthogExport20230428
+        }
+        "2022-12-02" => {
+            let data: Data20221202 = serde_json::from_str(data.get()).context(
+                "its \"data\" is not that of a 2022-12-02 export (it needs a \"snapshotsByWindowId\" object)",
+            )?;
+            builder.session_id(id_text(data.id)).person(data.person);
+            for (window, events) in &data.snapshots_by_window_id {
+                for event in events {
+                    builder.push(event, Some(window));
+                }
+            }
+            Format::PosthogExport20221202
+        }
+        other => bail!(
+            "it is a PostHog export of version \"{other}\", which this tool does not read (it reads 2023-04-28 and 2022-12-02): \
+             export the recording again from PostHog"
+        ),
+    };
+    Ok((format, builder.finish()?))
+}
+
+fn id_text(id: Option<Value>) -> Option<String> {
+    match id? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input;
+
+    const SNAPSHOT: &str = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":1000"#;
+
+    #[test]
+    fn reads_2023_04_28_with_integer_and_string_windows() {
+        let input = format!(
+            r#"{{"version":"2023-04-28","data":{{"id":"s-1","person":{{"name":"Ada"}},"snapshots":[{SNAPSHOT},"windowId":1}},{SNAPSHOT},"windowId":"w-b"}}]}}}}"#
+        );
+        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        assert_eq!(format, Format::PosthogExport20230428);
+        assert_eq!(rec.session_id.as_deref(), Some("s-1"));
+        assert_eq!(rec.person.as_ref().unwrap()["name"], "Ada");
+        let ids: Vec<_> = rec.windows.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(ids, ["1", "w-b"]);
+    }
+
+    #[test]
+    fn reads_a_person_written_as_bare_undefined_and_no_id() {
+        let input = format!(
+            r#"{{"version":"2023-04-28","data":{{"person":undefined,"snapshots":[{SNAPSHOT}}}]}}}}"#
+        );
+        let (_, rec) = input::read(input.as_bytes()).unwrap();
+        assert_eq!(rec.session_id, None);
+        assert_eq!(rec.person, None);
+    }
+
+    #[test]
+    fn reads_2022_12_02() {
+        let input = format!(
+            r#"{{"version":"2022-12-02","data":{{"person":null,"snapshotsByWindowId":{{"w-a":[{SNAPSHOT}}}]}}}}}}"#
+        );
+        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        assert_eq!(format, Format::PosthogExport20221202);
+        assert_eq!(rec.windows[0].id, "w-a");
+    }
+
+    #[test]
+    fn refuses_an_unknown_version_and_says_which() {
+        let input = br#"{"version":"2031-01-01","data":{}}"#;
+        let err = format!("{:#}", input::read(input).unwrap_err());
+        assert!(
+            err.contains("\"2031-01-01\"") && err.contains("2023-04-28"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn refuses_an_export_without_snapshots() {
+        let input = br#"{"version":"2023-04-28","data":{"id":"x"}}"#;
+        let err = format!("{:#}", input::read(input).unwrap_err());
+        assert!(err.contains("needs a \"snapshots\" array"), "{err}");
+    }
+
+    #[test]
+    fn refuses_an_object_that_is_no_export() {
+        let err = format!("{:#}", input::read(br#"{"hello":"world"}"#).unwrap_err());
+        assert!(err.contains("without a \"version\""), "{err}");
+    }
+}

@@ -1,0 +1,173 @@
+//! PostHog snapshot JSONL: what the snapshot API answers for `source=blob_v2`, and how
+//! recordings sit in storage. One JSON value a line, in any of these shapes:
+//!
+//! 1. `["<window id>", event]` (the current storage format; the id may be `""`);
+//! 2. `{...event, "windowId": <id>}`;
+//! 3. `{"window_id": "<id>", "data": [event, ...]}` (legacy blob v1; `windowId` also seen).
+//!
+//! Blank lines and CRLF line ends are fine. A line that is not JSON, or not one of these shapes,
+//! is skipped with a warning that names it: the rest of the session still plays.
+
+use anyhow::{Result, bail};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::recording::{Recording, RecordingBuilder, window_id_text};
+
+/// The keys that tell the line shapes apart.
+#[derive(Deserialize)]
+struct LineObject<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<&'a RawValue>,
+    #[serde(borrow)]
+    window_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "windowId")]
+    window_id_camel: Option<&'a RawValue>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+enum Line<'a> {
+    /// Events and the window they belong to (`None`: the event's own `windowId`).
+    Events(Option<String>, Vec<&'a RawValue>),
+    NotSnapshot,
+}
+
+fn classify(value: &RawValue) -> Line<'_> {
+    match value.get().as_bytes().first() {
+        Some(b'[') => match serde_json::from_str::<(&RawValue, &RawValue)>(value.get()) {
+            Ok((window, event))
+                if window.get().starts_with('"')
+                    || window.get().starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                Line::Events(Some(window_id_text(Some(window))), vec![event])
+            }
+            _ => Line::NotSnapshot,
+        },
+        Some(b'{') => {
+            let Ok(object) = serde_json::from_str::<LineObject>(value.get()) else {
+                return Line::NotSnapshot;
+            };
+            if object.kind.is_some() {
+                return Line::Events(None, vec![value]);
+            }
+            let window = object.window_id.or(object.window_id_camel);
+            match (
+                window,
+                object
+                    .data
+                    .map(|d| serde_json::from_str::<Vec<&RawValue>>(d.get())),
+            ) {
+                (Some(window), Some(Ok(events))) => {
+                    Line::Events(Some(window_id_text(Some(window))), events)
+                }
+                _ => Line::NotSnapshot,
+            }
+        }
+        _ => Line::NotSnapshot,
+    }
+}
+
+/// Whether a JSON value has one of the snapshot-line shapes.
+pub fn is_snapshot_line(value: &RawValue) -> bool {
+    matches!(classify(value), Line::Events(..))
+}
+
+/// Reads JSONL text.
+pub fn read(text: &str) -> Result<Recording> {
+    let mut builder = RecordingBuilder::new();
+    let mut bad_lines = Vec::new();
+    let mut good_lines = 0usize;
+    for (index, line) in text.split('\n').enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let number = index + 1;
+        let value = match serde_json::from_str::<&RawValue>(line) {
+            Ok(value) => value,
+            Err(err) => {
+                bad_lines.push(format!("line {number} is not valid JSON ({err})"));
+                continue;
+            }
+        };
+        match classify(value) {
+            Line::Events(window, events) => {
+                good_lines += 1;
+                for event in events {
+                    builder.push(event, window.as_deref());
+                }
+            }
+            Line::NotSnapshot => bad_lines.push(format!("line {number} is not a snapshot line")),
+        }
+    }
+    if good_lines == 0 {
+        match bad_lines.first() {
+            Some(first) => bail!(
+                "it has one JSON value a line, but none is a snapshot line ({first}; expected [\"window id\", event], \
+                 an rrweb event, or {{\"window_id\": ..., \"data\": [events]}})"
+            ),
+            None => bail!("it is empty"),
+        }
+    }
+    if let Some(first) = bad_lines.first() {
+        let more = match bad_lines.len() {
+            1 => String::new(),
+            n => format!(" and {} more bad lines", n - 1),
+        };
+        builder.warn(format!("skipped {first}{more}"));
+    }
+    builder.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{self, Format};
+
+    const SNAPSHOT: &str = r#"{"type":2,"data":{},"timestamp":1}"#;
+
+    #[test]
+    fn reads_every_line_shape_with_blank_lines_and_crlf() {
+        let input = format!(
+            "[\"a\",{SNAPSHOT}]\r\n\r\n{{\"type\":3,\"data\":{{\"source\":1}},\"timestamp\":2,\"windowId\":\"a\"}}\r\n\
+             {{\"window_id\":\"b\",\"data\":[{SNAPSHOT}]}}\n{{\"windowId\":3,\"data\":[{SNAPSHOT}]}}\n[\"\",{SNAPSHOT}]\n"
+        );
+        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        assert_eq!(format, Format::SnapshotLines);
+        let windows: Vec<_> = rec
+            .windows
+            .iter()
+            .map(|w| (w.id.as_str(), w.events.len()))
+            .collect();
+        // Each snapshot gets a Meta event inserted before it.
+        assert_eq!(windows, [("a", 3), ("b", 2), ("3", 2), ("", 2)]);
+        assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    }
+
+    #[test]
+    fn skips_a_bad_line_and_says_which() {
+        let input = format!("[\"a\",{SNAPSHOT}]\n[\"a\",{{\"type\":3,\n[\"a\",{SNAPSHOT}]\n");
+        let (_, rec) = input::read(input.as_bytes()).unwrap();
+        assert!(
+            rec.warnings[0].starts_with("skipped line 2 is not valid JSON"),
+            "{:?}",
+            rec.warnings
+        );
+    }
+
+    #[test]
+    fn refuses_lines_that_are_none_of_the_shapes() {
+        let err = format!("{:#}", input::read(b"{\"a\":1}\n{\"b\":2}\n").unwrap_err());
+        assert!(
+            err.contains("none is a snapshot line (line 1 is not a snapshot line"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn reads_a_single_line() {
+        let input = format!("[\"a\",{SNAPSHOT}]");
+        let (format, _) = input::read(input.as_bytes()).unwrap();
+        assert_eq!(format, Format::SnapshotLines);
+    }
+}
