@@ -72,6 +72,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
     } else {
         args.input.display().to_string()
     };
+    let output = output_path(&args.input, args.output, from_stdin)?;
     let input =
         read_input(&args.input, from_stdin).with_context(|| format!("could not read {name}"))?;
     let options = replay_html::Options { title: args.title };
@@ -81,7 +82,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
         eprintln!("replay-html: warning: {name}: {warning}");
     }
 
-    match output_path(&args.input, args.output, from_stdin)? {
+    match output {
         None => io::stdout()
             .lock()
             .write_all(bundle.html.as_bytes())

@@ -406,17 +406,16 @@ impl PageFacts {
             data: Data,
         }
         const VIEWPORT_RESIZE: u64 = 4;
-        let wants_viewport = event.kind == event_type::META
-            || event.kind == event_type::INCREMENTAL_SNAPSHOT && event.raw.get().len() < 256;
-        if wants_viewport {
-            if let Ok(w) = serde_json::from_str::<Wrapper>(event.raw.get()) {
-                let is_resize =
-                    event.kind == event_type::META || w.data.source == Some(VIEWPORT_RESIZE);
-                if let (true, Some(width), Some(height)) = (is_resize, w.data.width, w.data.height)
-                {
-                    self.viewport = Some((width, height));
-                }
-            }
+        // Meta events and viewport resizes tell the viewport. A resize event is small, so
+        // larger incremental events are not parsed at all.
+        let may_tell_viewport = event.kind == event_type::META
+            || (event.kind == event_type::INCREMENTAL_SNAPSHOT && event.raw.get().len() < 256);
+        if may_tell_viewport
+            && let Ok(w) = serde_json::from_str::<Wrapper>(event.raw.get())
+            && (event.kind == event_type::META || w.data.source == Some(VIEWPORT_RESIZE))
+            && let (Some(width), Some(height)) = (w.data.width, w.data.height)
+        {
+            self.viewport = Some((width, height));
         }
         if let Some(href) = page_address(event) {
             self.href = Some(href);

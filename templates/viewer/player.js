@@ -41,6 +41,12 @@ class WindowPlayer {
         UNSAFE_replayCanvas: false,
       },
     });
+    // The controller shows the first speed option until told otherwise.
+    this.player.setSpeed(settings.speed);
+    /** The last seek: {session, local}. A window shows its first or last frame for moments
+     *  outside its own span, but the session is still at the moment asked for, as long as
+     *  the replayer has not moved since. */
+    this.lastSeek = { session: window.start, local: 0 };
   }
 
   /** Duration of the window on its own clock. */
@@ -48,9 +54,10 @@ class WindowPlayer {
     return this.window.end - this.window.start;
   }
 
-  /** The window's place in session time, as the current moment. */
+  /** The current moment in session time. */
   get sessionTime() {
     const local = this.player.getReplayer().getCurrentTime();
+    if (Math.abs(local - this.lastSeek.local) < 1) return this.lastSeek.session;
     return this.window.start + Math.min(Math.max(local, 0), this.length);
   }
 
@@ -65,6 +72,7 @@ class WindowPlayer {
     // millisecond would stay unapplied. Going one millisecond past the end applies them all.
     const offset = local >= this.length ? this.length + 1 : local;
     this.player.goto(offset, play);
+    this.lastSeek = { session: sessionTime, local: offset };
   }
 
   play() {
