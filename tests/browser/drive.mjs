@@ -1,0 +1,96 @@
+// Opens a replay-html page in headless Chromium and reports, as one JSON object on standard
+// output, what a viewer would see. The Rust browser tests (tests/browser.rs) run it and assert
+// on the report; run it by hand to look at a page:
+//
+//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5']
+//
+// Report: { ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
+//           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
+//           page itself], consoleErrors, pageErrors, dialogs }
+//
+// The browser is Debian's Chromium (CHROMIUM overrides /usr/bin/chromium), started as the
+// project's machines need it: no sandbox (root), no background networking, and a fresh profile
+// (playwright gives every launch a new temporary one).
+import { chromium } from 'playwright-core';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const file = args[0];
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+if (!file) {
+  console.error('usage: node drive.mjs PAGE.html [--screenshot OUT.png] [--url-suffix SUFFIX]');
+  process.exit(2);
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const pageUrl = pathToFileURL(resolve(file)).href;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-quic', '--no-first-run',
+  ],
+});
+
+const report = { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] };
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('request', (request) => {
+    if (request.url() !== pageUrl) report.requests.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') report.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => report.pageErrors.push(String(error)));
+  page.on('dialog', (dialog) => {
+    report.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+
+  const started = Date.now();
+  await page.goto(pageUrl + (option('--url-suffix') || ''));
+  report.ready = await page.evaluate(
+    (timeout) => Promise.race([
+      window.replayHtml.ready.then(() => ({ ok: true }), (error) => ({ ok: false, error: error.message })),
+      new Promise((resolve) => setTimeout(() => resolve({ ok: false, error: 'timed out' }), timeout)),
+    ]),
+    READY_TIMEOUT_MS,
+  );
+  report.ready.ms = Date.now() - started;
+
+  const shownText = () => page.evaluate(() => {
+    const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+    return doc && doc.body ? doc.body.innerText : null;
+  });
+  Object.assign(report, await page.evaluate(() => ({
+    duration: window.replayHtml.duration,
+    windows: window.replayHtml.windows,
+    initialWindow: window.replayHtml.currentWindow,
+  })));
+
+  if (report.ready.ok) {
+    report.initialText = await shownText();
+    report.atEnd = {};
+    for (const id of report.windows) {
+      const shown = await page.evaluate(async (id) => {
+        await window.replayHtml.setWindow(id);
+        await window.replayHtml.goto(window.replayHtml.duration);
+        return window.replayHtml.currentWindow;
+      }, id);
+      if (shown !== id) throw new Error(`setWindow(${id}) left window ${shown} on screen`);
+      report.atEnd[id] = await shownText();
+    }
+    const screenshot = option('--screenshot');
+    if (screenshot) {
+      await page.evaluate((id) => window.replayHtml.setWindow(id), report.initialWindow);
+      await page.screenshot({ path: screenshot });
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(report) + '\n');

@@ -1,0 +1,229 @@
+//! The command line: where output goes, what errors say, and that a failed run never leaves
+//! or damages a file.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{fixture, replay_html, run};
+
+const EDGE: &str = "edge/last-event-at-end.json";
+
+/// Text as a browser reads it from HTML: the entities minijinja writes, decoded.
+fn html_text(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn without_o_writes_the_input_stem_with_html_in_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = replay_html(&["bundle", &fixture(EDGE).to_string_lossy()])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = fs::read_to_string(dir.path().join("last-event-at-end.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+}
+
+#[test]
+fn reads_standard_input_and_writes_standard_output() {
+    let mut child = replay_html(&["bundle", "-", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&fs::read(fixture(EDGE)).unwrap())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
+}
+
+#[test]
+fn standard_input_without_o_asks_for_it() {
+    let output = run(&["bundle", "-"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("needs -o OUT"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.html"), dir.path().join("b.html"));
+    common::bundle(&fixture(EDGE), &a);
+    common::bundle(&fixture(EDGE), &b);
+    assert!(
+        fs::read(&a).unwrap() == fs::read(&b).unwrap(),
+        "two runs gave different pages"
+    );
+}
+
+#[test]
+fn the_page_refers_to_nothing_outside_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    common::bundle(&fixture(EDGE), &page);
+    let html = fs::read_to_string(&page).unwrap().to_ascii_lowercase();
+    for needle in [
+        "<script src",
+        "<link",
+        "sourcemappingurl=rrweb",
+        "@import",
+        "<img",
+        "<iframe",
+    ] {
+        assert!(!html.contains(needle), "the page holds {needle:?}");
+    }
+}
+
+#[test]
+fn title_defaults_to_the_first_url_and_can_be_set_and_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    common::bundle(&fixture(EDGE), &page);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html_text(&html).contains("<title>https://example.test/a</title>"),
+        "{}",
+        &html[..400]
+    );
+
+    let hostile = "</title></script><img src=x onerror=alert(1)>";
+    let output = run(&[
+        "bundle",
+        &fixture(EDGE).to_string_lossy(),
+        "-o",
+        &page.to_string_lossy(),
+        "--title",
+        hostile,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(!html.contains(hostile) && !html.contains("<img src=x"));
+    assert!(html_text(&html).contains(&format!("<title>{hostile}</title>")));
+}
+
+#[test]
+fn help_shows_examples_and_version_works() {
+    let help = run(&["bundle", "--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.status.success() && text.contains("Examples:") && text.contains("replay-html bundle"),
+        "{text}"
+    );
+    let version = run(&["--version"]);
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("replay-html {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn a_missing_input_is_named_in_one_sentence() {
+    let output = run(&["bundle", "no-such-file.json", "-o", "-"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("replay-html: error: could not read no-such-file.json: "),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+}
+
+#[test]
+fn a_json_error_names_the_input_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("broken.json");
+    fs::write(
+        &input,
+        "{\"version\": \"2023-04-28\",\n \"data\": {\"snapshots\": [,]}}",
+    )
+    .unwrap();
+    let output = run(&[
+        "bundle",
+        &input.to_string_lossy(),
+        "-o",
+        &dir.path().join("x.html").to_string_lossy(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("broken.json") && message.contains("line 2 column 25"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_no_file_and_never_replaces_an_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("no-snapshot.json");
+    fs::write(&input, r#"[{"type":3,"data":{"source":1},"timestamp":1}]"#).unwrap();
+
+    let fresh = dir.path().join("fresh.html");
+    let output = run(&[
+        "bundle",
+        &input.to_string_lossy(),
+        "-o",
+        &fresh.to_string_lossy(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("full DOM snapshot"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!fresh.exists());
+
+    let existing = dir.path().join("existing.html");
+    fs::write(&existing, "keep me").unwrap();
+    let output = run(&[
+        "bundle",
+        &input.to_string_lossy(),
+        "-o",
+        &existing.to_string_lossy(),
+    ]);
+    assert!(!output.status.success());
+    assert_eq!(fs::read_to_string(&existing).unwrap(), "keep me");
+
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "files left behind: {left:?}");
+}
+
+#[test]
+fn a_successful_run_replaces_the_output_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.html");
+    fs::write(&out, "old").unwrap();
+    common::bundle(&fixture(EDGE), &out);
+    assert!(
+        fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("<!doctype html>")
+    );
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}

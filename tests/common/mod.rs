@@ -1,0 +1,131 @@
+//! Helpers shared by the integration tests: running the binary, finding fixtures, and driving
+//! Chromium through `tests/browser/drive.mjs`.
+#![allow(dead_code)] // each test file uses its own share of these
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(path)
+}
+
+/// The `replay-html` binary, with arguments.
+pub fn replay_html(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_replay-html"));
+    command.args(args);
+    command
+}
+
+/// Runs `replay-html` and returns its output, whatever the exit code.
+pub fn run(args: &[&str]) -> Output {
+    replay_html(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the replay-html binary runs")
+}
+
+/// Bundles `input` into `out`, failing the test with replay-html's message if it fails.
+pub fn bundle(input: &Path, out: &Path) {
+    let output = run(&[
+        "bundle",
+        &input.to_string_lossy(),
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert!(
+        output.status.success(),
+        "bundling {} failed: {}",
+        input.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Why the browser tests cannot run here, if they cannot.
+fn browser_missing() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install -y chromium)"
+        ));
+    }
+    if !repo()
+        .join("tests/browser/node_modules/playwright-core")
+        .exists()
+    {
+        return Some(
+            "tests/browser/node_modules is missing (npm ci --prefix tests/browser)".to_owned(),
+        );
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("no node on PATH".to_owned());
+    }
+    None
+}
+
+/// Whether browser tests can run. When they cannot, they are skipped with a line on standard
+/// error, unless REPLAY_HTML_REQUIRE_BROWSER=1 (set by .ci/run), which makes it a failure.
+pub fn browser_available() -> bool {
+    match browser_missing() {
+        None => true,
+        Some(reason) if std::env::var("REPLAY_HTML_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!(
+                "browser tests are required (REPLAY_HTML_REQUIRE_BROWSER=1) but cannot run: {reason}"
+            )
+        }
+        Some(reason) => {
+            eprintln!("skipping a browser test: {reason}");
+            false
+        }
+    }
+}
+
+/// Opens a page in headless Chromium and returns drive.mjs's report.
+pub fn drive(page: &Path, extra: &[&str]) -> Value {
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/drive.mjs"))
+        .arg(page)
+        .args(extra)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "drive.mjs failed on {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("drive.mjs prints a JSON report")
+}
+
+/// Asserts what every page must do: play, stay silent, and fetch nothing.
+pub fn assert_plays_cleanly(report: &Value) {
+    assert_eq!(
+        report["ready"]["ok"], true,
+        "replayHtml.ready did not resolve: {report}"
+    );
+    assert_eq!(
+        report["requests"],
+        serde_json::json!([]),
+        "the page made network requests: {report}"
+    );
+    assert_eq!(
+        report["consoleErrors"],
+        serde_json::json!([]),
+        "the page logged errors: {report}"
+    );
+    assert_eq!(
+        report["pageErrors"],
+        serde_json::json!([]),
+        "the page threw: {report}"
+    );
+    assert_eq!(
+        report["dialogs"],
+        serde_json::json!([]),
+        "the page opened dialogs: {report}"
+    );
+}
