@@ -239,7 +239,7 @@ impl RecordingBuilder {
                 own_window.as_str()
             }
         };
-        let raw = match header.cv {
+        let mut raw = match header.cv {
             None => raw.to_owned(),
             Some(cv) => match posthog_compression::decompress_event(raw, cv) {
                 Ok(raw) => raw,
@@ -249,6 +249,9 @@ impl RecordingBuilder {
                 }
             },
         };
+        if header.window_id.is_some() {
+            raw = without_window_id(&raw);
+        }
         let index = match self.window_index.get(window_id) {
             Some(&i) => i,
             None => {
@@ -335,6 +338,55 @@ impl RecordingBuilder {
             warnings: self.warnings,
         })
     }
+}
+
+/// The event without its `windowId` field: in a recording, the window is where an event is
+/// filed, not part of the event, so events read the same from every input format.
+fn without_window_id(raw: &RawValue) -> Box<RawValue> {
+    #[derive(Deserialize)]
+    struct WindowField<'a> {
+        #[serde(borrow, rename = "windowId")]
+        window_id: Option<&'a RawValue>,
+    }
+    let text = raw.get();
+    let Ok(WindowField {
+        window_id: Some(value),
+    }) = serde_json::from_str(text)
+    else {
+        return raw.to_owned();
+    };
+    let cut = remove_member(text, value.get(), "windowId").or_else(|| {
+        // The key was written unusually (escaped): rewrite the whole object.
+        let mut object: serde_json::Map<String, Value> = serde_json::from_str(text).ok()?;
+        object.remove("windowId");
+        serde_json::to_string(&object).ok()
+    });
+    cut.and_then(|text| RawValue::from_string(text).ok())
+        .unwrap_or_else(|| raw.to_owned())
+}
+
+/// Removes the member `"key": value` from the JSON object `text`, where `value` is the member's
+/// value as a slice of `text`. Returns `None` if the text around the value is not `"key":`.
+fn remove_member(text: &str, value: &str, key: &str) -> Option<String> {
+    let value_start = (value.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let value_end = value_start + value.len();
+    let before_value = text
+        .get(..value_start)?
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let key_start = before_value.strip_suffix(&format!("\"{key}\""))?.len();
+    let head = text[..key_start].trim_end();
+    let tail = &text[value_end..];
+    Some(match head.strip_suffix(',') {
+        // Not the first member: drop the comma before it.
+        Some(head) => format!("{head}{tail}"),
+        // The first member: drop the comma after it.
+        None => {
+            let tail = tail.trim_start();
+            format!("{head}{}", tail.strip_prefix(',').unwrap_or(tail))
+        }
+    })
 }
 
 /// A window id as text: strings as they are, numbers as written, anything else as no window.
@@ -594,6 +646,34 @@ mod tests {
             .map(|w| w.id)
             .collect();
         assert_eq!(ids, ["7", "u-1", ""]);
+    }
+
+    #[test]
+    fn events_do_not_keep_their_window_field() {
+        for (input, expected) in [
+            (
+                r#"{"windowId":1,"type":2,"data":{},"timestamp":1}"#,
+                r#"{"type":2,"data":{},"timestamp":1}"#,
+            ),
+            (
+                r#"{"type":2,"data":{},"timestamp":1,"windowId":"a"}"#,
+                r#"{"type":2,"data":{},"timestamp":1}"#,
+            ),
+            (
+                r#"{"type":2, "windowId" : "a" , "data":{},"timestamp":1}"#,
+                r#"{"type":2 , "data":{},"timestamp":1}"#,
+            ),
+            // An escaped key: the object is rewritten (serde_json sorts its members).
+            (
+                r#"{"type":2,"window\u0049d":"a","data":{},"timestamp":1}"#,
+                r#"{"data":{},"timestamp":1,"type":2}"#,
+            ),
+        ] {
+            let mut builder = RecordingBuilder::new();
+            builder.push(&raw(input), None);
+            let rec = builder.finish().unwrap();
+            assert_eq!(rec.windows[0].events.last().unwrap().raw.get(), expected);
+        }
     }
 
     #[test]
