@@ -33,6 +33,9 @@ const FALLBACK_TITLE: &str = "Session replay";
 pub struct Options {
     /// Page title; by default the session id, else the first URL of the recording.
     pub title: Option<String>,
+    /// Block every remote image, font and stylesheet of the recorded site: opening the page
+    /// then makes no network request at all.
+    pub offline: bool,
 }
 
 /// A bundled recording.
@@ -71,5 +74,11 @@ pub fn render(recording: &Recording, options: &Options) -> Result<String> {
         .or_else(|| recording.session_id.clone())
         .or_else(|| recording.first_url())
         .unwrap_or_else(|| FALLBACK_TITLE.to_owned());
-    page::render(&payload, &page::PageOptions { title: &title })
+    page::render(
+        &payload,
+        &page::PageOptions {
+            title: &title,
+            offline: options.offline,
+        },
+    )
 }

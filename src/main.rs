@@ -49,6 +49,11 @@ struct BundleArgs {
     /// Title of the page. [default: the session id, or else the first URL]
     #[arg(long, value_name = "TEXT")]
     title: Option<String>,
+
+    /// Block the recorded site's remote images, fonts and stylesheets too: opening the page
+    /// makes no network request at all (the replay may look plainer).
+    #[arg(long)]
+    offline: bool,
 }
 
 fn main() -> ExitCode {
@@ -75,7 +80,10 @@ fn bundle(args: BundleArgs) -> Result<()> {
     let output = output_path(&args.input, args.output, from_stdin)?;
     let input =
         read_input(&args.input, from_stdin).with_context(|| format!("could not read {name}"))?;
-    let options = replay_html::Options { title: args.title };
+    let options = replay_html::Options {
+        title: args.title,
+        offline: args.offline,
+    };
     let bundle = replay_html::bundle(&input, &options)
         .with_context(|| format!("could not bundle {name}"))?;
     for warning in &bundle.warnings {

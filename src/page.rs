@@ -5,9 +5,12 @@
 //! are compiled into the binary, so an installed `replay-html` needs no file beside it.
 
 use anyhow::{Context, Result, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use include_dir::{Dir, include_dir};
 use minijinja::{Environment, context};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::payload::Payload;
 
@@ -21,6 +24,8 @@ const PAGE_TEMPLATE: &str = "page.html";
 pub struct PageOptions<'a> {
     /// The page's title and heading.
     pub title: &'a str,
+    /// Block every remote resource, so that opening the page makes no request at all.
+    pub offline: bool,
 }
 
 /// Renders the whole page.
@@ -29,20 +34,68 @@ pub fn render(payload: &Payload, options: &PageOptions) -> Result<String> {
     env.add_template(PAGE_TEMPLATE, text_of(&TEMPLATES, PAGE_TEMPLATE)?)
         .context("the page template does not compile")?;
     let page = env.get_template(PAGE_TEMPLATE)?;
+    // The page's scripts, in the order they run: the player, then the viewer that uses it.
+    let scripts = [
+        inline_script(without_source_map(text_of(
+            &VENDOR_PLAYER,
+            "rrweb-player.min.js",
+        )?))?,
+        inline_script(viewer_script()?)?,
+    ];
     let html = page
         .render(context! {
             title => options.title,
+            content_security_policy => content_security_policy(&scripts, options.offline),
             generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
             player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
             player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
-            player_js => inline_script(without_source_map(text_of(&VENDOR_PLAYER, "rrweb-player.min.js")?))?,
             viewer_css => inline_style(text_of(&TEMPLATES, "viewer/viewer.css")?)?,
-            viewer_js => inline_script(viewer_script()?)?,
+            scripts => scripts,
             summary_json => json_for_script(&payload.summary)?,
             window_data => &payload.window_data,
         })
         .context("could not render the page")?;
     Ok(html)
+}
+
+/// The page's Content-Security-Policy, composed here and nowhere else.
+///
+/// - Scripts: only the page's own, each allowed by its sha256 hash; nothing else runs, and
+///   `eval` is off. The recording's scripts never run anyway: rrweb's replay iframe is
+///   sandboxed without `allow-scripts`, and it inherits this policy.
+/// - Styles: inline styles are allowed. They must be: the replay iframe inherits this policy,
+///   and rrweb rebuilds the recorded page's styles as inline `<style>` elements and `style`
+///   attributes. (Listing hashes would switch `'unsafe-inline'` off and unstyle every replay.)
+/// - Remote images, fonts, stylesheets and media of the recorded site load by default, so the
+///   replay looks as the page did; `offline` blocks them, and then opening the page makes no
+///   request at all.
+/// - No connections, frames, workers, plugins, form submissions or `<base>` changes.
+pub fn content_security_policy(scripts: &[String], offline: bool) -> String {
+    let remote = if offline { "" } else { " http: https:" };
+    let script_hashes: Vec<String> = scripts
+        .iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                BASE64.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
+    [
+        "default-src 'none'".to_owned(),
+        format!("script-src {}", script_hashes.join(" ")),
+        format!("style-src 'unsafe-inline'{remote}"),
+        format!("img-src data: blob:{remote}"),
+        format!("font-src data:{remote}"),
+        format!("media-src data: blob:{remote}"),
+        "connect-src 'none'".to_owned(),
+        "frame-src 'none'".to_owned(),
+        "worker-src 'none'".to_owned(),
+        "object-src 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "form-action 'none'".to_owned(),
+    ]
+    .join("; ")
 }
 
 /// The viewer's scripts, in the order they run, in one function scope so that nothing but
@@ -129,6 +182,24 @@ mod tests {
         assert_eq!(without_source_map("a()\n//# sourceMappingURL=x.map"), "a()");
         let player = without_source_map(text_of(&VENDOR_PLAYER, "rrweb-player.min.js").unwrap());
         assert!(!player.contains("//# sourceMappingURL=rrweb-player"));
+    }
+
+    #[test]
+    fn the_policy_allows_each_script_by_hash_and_nothing_remote_offline() {
+        let scripts = ["alert(1)".to_owned()];
+        let policy = content_security_policy(&scripts, false);
+        // echo -n 'alert(1)' | openssl sha256 -binary | base64
+        assert!(
+            policy.contains("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"),
+            "{policy}"
+        );
+        assert!(!policy.contains("unsafe-eval"));
+        assert!(
+            policy.contains("connect-src 'none'")
+                && policy.contains("img-src data: blob: http: https:")
+        );
+        let offline = content_security_policy(&scripts, true);
+        assert!(!offline.contains("http"), "{offline}");
     }
 
     #[test]

@@ -2,11 +2,17 @@
 // output, what a viewer would see. The Rust browser tests (tests/browser.rs) run it and assert
 // on the report; run it by hand to look at a page:
 //
-//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5']
+//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5'] [--attack]
 //
 // Report: { ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
 //           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
-//           page itself], consoleErrors, pageErrors, dialogs }
+//           page itself that the page's policy let through], blocked: [urls it stopped],
+//           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
+//           topDocument: {images, inlineHandlers, text} (the viewer's own page, not the replay) }
+//
+// --attack does, in every window of the replay, what a curious viewer or a hostile recording
+// could: clicks every link and button and submits every form inside the replayed page, then
+// waits a moment, so the report shows whether anything ran, navigated or was fetched.
 //
 // The browser is Debian's Chromium (CHROMIUM overrides /usr/bin/chromium), started as the
 // project's machines need it: no sandbox (root), no background networking, and a fresh profile
@@ -36,11 +42,18 @@ const browser = await chromium.launch({
   ],
 });
 
-const report = { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] };
+const report = { requests: [], blocked: [], consoleErrors: [], pageErrors: [], dialogs: [] };
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Chromium reports a request even when the page's policy stops it before it leaves; those
+  // are listed apart, as `blocked`, and `requests` holds only what was let through.
+  const attempts = [];
+  const stopped = new Set();
   page.on('request', (request) => {
-    if (request.url() !== pageUrl) report.requests.push(request.url());
+    if (request.url() !== pageUrl) attempts.push(request);
+  });
+  page.on('requestfailed', (request) => {
+    if (/^csp$|ERR_BLOCKED_BY_(CSP|CLIENT|RESPONSE)/.test(request.failure()?.errorText || '')) stopped.add(request);
   });
   page.on('console', (message) => {
     if (message.type() === 'error') report.consoleErrors.push(message.text());
@@ -84,12 +97,36 @@ try {
       if (shown !== id) throw new Error(`setWindow(${id}) left window ${shown} on screen`);
       report.atEnd[id] = await shownText();
     }
+    if (args.includes('--attack')) {
+      for (const id of report.windows) {
+        await page.evaluate(async (id) => {
+          await window.replayHtml.setWindow(id);
+          const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+          if (!doc) return;
+          for (const element of doc.querySelectorAll('a, button, input[type=submit], area')) element.click();
+          for (const form of doc.querySelectorAll('form')) {
+            try { form.requestSubmit(); } catch { /* a sandboxed form may refuse outright */ }
+          }
+        }, id);
+        await page.waitForTimeout(500);
+      }
+    }
     const screenshot = option('--screenshot');
     if (screenshot) {
       await page.evaluate((id) => window.replayHtml.setWindow(id), report.initialWindow);
       await page.screenshot({ path: screenshot });
     }
   }
+  report.topDocument = await page.evaluate(() => ({
+    images: document.querySelectorAll('img').length,
+    inlineHandlers: [...document.querySelectorAll('*')]
+      .filter((element) => [...element.attributes].some((a) => a.name.toLowerCase().startsWith('on'))).length,
+    text: document.body.innerText,
+  }));
+  report.pageUrl = page.url() === pageUrl ? 'unchanged' : page.url();
+  await page.waitForTimeout(attempts.length > 0 ? 500 : 0); // let the last failures arrive
+  for (const request of attempts) (stopped.has(request) ? report.blocked : report.requests).push(request.url());
+  report.frameUrls = page.frames().map((frame) => frame.url());
 } finally {
   await browser.close();
 }
