@@ -16,6 +16,7 @@
 //! ```
 
 pub mod input;
+mod json;
 pub mod page;
 pub mod payload;
 pub mod recording;

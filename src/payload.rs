@@ -141,8 +141,8 @@ mod tests {
     #[test]
     fn packs_each_window_and_sums_it_up() {
         let input = br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1000,"windowId":"a"},
-            {"type":2,"data":{"x":"\u00e9"},"timestamp":1000,"windowId":"a"},
-            {"type":2,"data":{},"timestamp":1500,"windowId":"b"},
+            {"type":2,"data":{"node":{},"x":"\u00e9"},"timestamp":1000,"windowId":"a"},
+            {"type":2,"data":{"node":{}},"timestamp":1500,"windowId":"b"},
             {"type":3,"data":{"source":1},"timestamp":3000,"windowId":"a"}]"#;
         let (_, rec) = input::read(input).unwrap();
         let payload = Payload::new(&rec).unwrap();

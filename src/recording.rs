@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::input::posthog_compression;
+use crate::json;
 
 /// rrweb event types (`EventType` in rrweb).
 pub mod event_type {
@@ -185,6 +186,8 @@ pub struct RecordingBuilder {
     windows: Vec<Window>,
     window_index: HashMap<String, usize>,
     skipped_not_events: usize,
+    too_deep: usize,
+    snapshots_without_dom: usize,
     undecodable: Vec<String>,
     warnings: Vec<String>,
 }
@@ -215,11 +218,15 @@ impl RecordingBuilder {
     /// `cv`-compressed events are decompressed.
     pub fn push(&mut self, raw: &RawValue, window: Option<&str>) {
         // An event is an object (serde would also take `[type, timestamp]` for the header).
-        let is_object = raw.get().starts_with('{');
-        let Some(header) = is_object
-            .then(|| serde_json::from_str::<EventHeader>(raw.get()).ok())
-            .flatten()
-        else {
+        if !raw.get().starts_with('{') {
+            self.skipped_not_events += 1;
+            return;
+        }
+        if json::nesting_depth(raw.get().as_bytes()) > json::MAX_DEPTH {
+            self.too_deep += 1;
+            return;
+        }
+        let Ok(header) = json::from_str_within_depth::<EventHeader>(raw.get()) else {
             self.skipped_not_events += 1;
             return;
         };
@@ -227,7 +234,7 @@ impl RecordingBuilder {
             self.skipped_not_events += 1;
             return;
         };
-        if !timestamp.is_finite() {
+        if kind > event_type::PLUGIN || !timestamp.is_finite() || timestamp.abs() >= MAX_TIMESTAMP {
             self.skipped_not_events += 1;
             return;
         }
@@ -251,6 +258,10 @@ impl RecordingBuilder {
         };
         if header.window_id.is_some() {
             raw = without_window_id(&raw);
+        }
+        if kind == event_type::FULL_SNAPSHOT && !holds_a_dom(&raw) {
+            self.snapshots_without_dom += 1;
+            return;
         }
         let index = match self.window_index.get(window_id) {
             Some(&i) => i,
@@ -276,11 +287,31 @@ impl RecordingBuilder {
     /// Fails when no window has a FullSnapshot: rrweb can only replay from one.
     pub fn finish(mut self) -> Result<Recording> {
         if self.skipped_not_events > 0 {
+            let entries = match self.skipped_not_events {
+                1 => "1 entry that is not an rrweb event".to_owned(),
+                n => format!("{n} entries that are not rrweb events"),
+            };
             self.warnings.push(format!(
-                "skipped {} entr{} that {} not rrweb events (an rrweb event has a numeric \"type\" and \"timestamp\")",
-                self.skipped_not_events,
-                if self.skipped_not_events == 1 { "y" } else { "ies" },
-                if self.skipped_not_events == 1 { "is" } else { "are" },
+                "skipped {entries} (an rrweb event is an object with a \"type\" from 0 to 6 and a numeric \"timestamp\")"
+            ));
+        }
+        if self.too_deep > 0 {
+            self.warnings.push(format!(
+                "skipped {} event{} nested more than {} levels deep, more than a browser can rebuild",
+                self.too_deep,
+                if self.too_deep == 1 { "" } else { "s" },
+                json::MAX_DEPTH,
+            ));
+        }
+        if self.snapshots_without_dom > 0 {
+            self.warnings.push(format!(
+                "skipped {} full snapshot{} without a serialized page (\"data.node\")",
+                self.snapshots_without_dom,
+                if self.snapshots_without_dom == 1 {
+                    ""
+                } else {
+                    "s"
+                },
             ));
         }
         if let Some(first) = self.undecodable.first() {
@@ -296,6 +327,7 @@ impl RecordingBuilder {
             bail!("the recording holds no rrweb events");
         }
 
+        let mut duplicates = 0;
         let mut windows = Vec::with_capacity(self.windows.len());
         let mut without_snapshot = Vec::new();
         for mut window in self.windows {
@@ -304,6 +336,7 @@ impl RecordingBuilder {
             window
                 .events
                 .sort_by(|a, b| a.timestamp.total_cmp(&b.timestamp));
+            duplicates += remove_duplicates(&mut window.events);
             if window
                 .events
                 .iter()
@@ -316,6 +349,12 @@ impl RecordingBuilder {
             }
         }
 
+        if duplicates > 0 {
+            self.warnings.push(format!(
+                "dropped {duplicates} duplicate event{} (the same event twice at the same moment, as overlapping exports give)",
+                if duplicates == 1 { "" } else { "s" },
+            ));
+        }
         if windows.is_empty() {
             bail!(
                 "no window of the recording has a full DOM snapshot (rrweb event type 2), so there is nothing to replay from; \
@@ -387,6 +426,50 @@ fn remove_member(text: &str, value: &str, key: &str) -> Option<String> {
             format!("{head}{}", tail.strip_prefix(',').unwrap_or(tail))
         }
     })
+}
+
+/// Largest timestamp magnitude taken (about the year 33,000): beyond it a timestamp is not a
+/// time, and f64 would no longer hold whole milliseconds.
+const MAX_TIMESTAMP: f64 = 1.0e15;
+
+/// Whether a FullSnapshot event carries a serialized page to rebuild (`data.node`, an object).
+fn holds_a_dom(raw: &RawValue) -> bool {
+    #[derive(Deserialize)]
+    struct Data<'a> {
+        #[serde(borrow)]
+        node: &'a RawValue,
+    }
+    #[derive(Deserialize)]
+    struct Snapshot<'a> {
+        #[serde(borrow)]
+        data: Data<'a>,
+    }
+    json::from_str_within_depth::<Snapshot>(raw.get())
+        .is_ok_and(|s| s.data.node.get().starts_with('{'))
+}
+
+/// Removes events that are exact copies of another event of the same moment, from events
+/// sorted by time. Returns how many were removed.
+fn remove_duplicates(events: &mut Vec<Event>) -> usize {
+    let before = events.len();
+    let mut kept: Vec<Event> = Vec::with_capacity(events.len());
+    let mut moment_start = 0; // index in `kept` of the first event of the current moment
+    for event in events.drain(..) {
+        if kept
+            .last()
+            .is_some_and(|last| last.timestamp != event.timestamp)
+        {
+            moment_start = kept.len();
+        }
+        if !kept[moment_start..]
+            .iter()
+            .any(|k| k.raw.get() == event.raw.get())
+        {
+            kept.push(event);
+        }
+    }
+    *events = kept;
+    before - events.len()
 }
 
 /// A window id as text: strings as they are, numbers as written, anything else as no window.
@@ -522,13 +605,13 @@ mod tests {
     #[test]
     fn groups_by_window_and_orders_by_time() {
         let rec = build(&[
-            ("b", r#"{"type":2,"data":{},"timestamp":30}"#),
+            ("b", r#"{"type":2,"data":{"node":{}},"timestamp":30}"#),
             ("a", r#"{"type":3,"data":{"source":1},"timestamp":20}"#),
             (
                 "a",
                 r#"{"type":4,"data":{"href":"https://x/","width":1,"height":2},"timestamp":10}"#,
             ),
-            ("a", r#"{"type":2,"data":{},"timestamp":10}"#),
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":10}"#),
         ])
         .unwrap();
         let ids: Vec<_> = rec.windows.iter().map(|w| w.id.as_str()).collect();
@@ -551,12 +634,12 @@ mod tests {
                 "w",
                 r#"{"type":4,"data":{"href":"https://a/","width":800,"height":600},"timestamp":1}"#,
             ),
-            ("w", r#"{"type":2,"data":{},"timestamp":1}"#),
+            ("w", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
             (
                 "w",
                 r#"{"type":3,"data":{"source":4,"width":1024,"height":768},"timestamp":5}"#,
             ),
-            ("w", r#"{"type":2,"data":{},"timestamp":9}"#),
+            ("w", r#"{"type":2,"data":{"node":{}},"timestamp":9}"#),
         ])
         .unwrap();
         let events = &rec.windows[0].events;
@@ -574,7 +657,7 @@ mod tests {
     #[test]
     fn inserted_meta_learns_from_later_events_when_nothing_came_before() {
         let rec = build(&[
-            ("w", r#"{"type":2,"data":{},"timestamp":1}"#),
+            ("w", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
             ("w", r#"{"type":5,"data":{"tag":"$pageview","payload":{"href":"https://later/"}},"timestamp":2}"#),
         ])
         .unwrap();
@@ -597,7 +680,7 @@ mod tests {
     #[test]
     fn leaves_out_windows_without_snapshot_with_a_warning() {
         let rec = build(&[
-            ("a", r#"{"type":2,"data":{},"timestamp":1}"#),
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
             ("b", r#"{"type":3,"data":{"source":1},"timestamp":2}"#),
         ])
         .unwrap();
@@ -612,7 +695,7 @@ mod tests {
     #[test]
     fn skips_entries_that_are_not_events_with_a_warning() {
         let rec = build(&[
-            ("a", r#"{"type":2,"data":{},"timestamp":1}"#),
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
             ("a", r#"{"type":3,"data":{}}"#),
             ("a", r#"{"type":3,"data":{},"timestamp":"soon"}"#),
             ("a", r#"[1,2]"#),
@@ -630,14 +713,14 @@ mod tests {
     fn takes_the_window_from_the_event_when_the_input_does_not_give_it() {
         let mut builder = RecordingBuilder::new();
         builder.push(
-            &raw(r#"{"type":2,"data":{},"timestamp":1,"windowId":7}"#),
+            &raw(r#"{"type":2,"data":{"node":{}},"timestamp":1,"windowId":7}"#),
             None,
         );
         builder.push(
-            &raw(r#"{"type":2,"data":{},"timestamp":2,"windowId":"u-1"}"#),
+            &raw(r#"{"type":2,"data":{"node":{}},"timestamp":2,"windowId":"u-1"}"#),
             None,
         );
-        builder.push(&raw(r#"{"type":2,"data":{},"timestamp":3}"#), None);
+        builder.push(&raw(r#"{"type":2,"data":{"node":{}},"timestamp":3}"#), None);
         let ids: Vec<_> = builder
             .finish()
             .unwrap()
@@ -652,21 +735,21 @@ mod tests {
     fn events_do_not_keep_their_window_field() {
         for (input, expected) in [
             (
-                r#"{"windowId":1,"type":2,"data":{},"timestamp":1}"#,
-                r#"{"type":2,"data":{},"timestamp":1}"#,
+                r#"{"windowId":1,"type":2,"data":{"node":{}},"timestamp":1}"#,
+                r#"{"type":2,"data":{"node":{}},"timestamp":1}"#,
             ),
             (
-                r#"{"type":2,"data":{},"timestamp":1,"windowId":"a"}"#,
-                r#"{"type":2,"data":{},"timestamp":1}"#,
+                r#"{"type":2,"data":{"node":{}},"timestamp":1,"windowId":"a"}"#,
+                r#"{"type":2,"data":{"node":{}},"timestamp":1}"#,
             ),
             (
-                r#"{"type":2, "windowId" : "a" , "data":{},"timestamp":1}"#,
-                r#"{"type":2 , "data":{},"timestamp":1}"#,
+                r#"{"type":2, "windowId" : "a" , "data":{"node":{}},"timestamp":1}"#,
+                r#"{"type":2 , "data":{"node":{}},"timestamp":1}"#,
             ),
             // An escaped key: the object is rewritten (serde_json sorts its members).
             (
-                r#"{"type":2,"window\u0049d":"a","data":{},"timestamp":1}"#,
-                r#"{"data":{},"timestamp":1,"type":2}"#,
+                r#"{"type":2,"window\u0049d":"a","data":{"node":{}},"timestamp":1}"#,
+                r#"{"data":{"node":{}},"timestamp":1,"type":2}"#,
             ),
         ] {
             let mut builder = RecordingBuilder::new();
@@ -674,6 +757,58 @@ mod tests {
             let rec = builder.finish().unwrap();
             assert_eq!(rec.windows[0].events.last().unwrap().raw.get(), expected);
         }
+    }
+
+    #[test]
+    fn drops_exact_duplicates_of_the_same_moment_only() {
+        let rec = build(&[
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
+            ("a", r#"{"type":3,"data":{"source":1,"x":1},"timestamp":5}"#),
+            ("a", r#"{"type":3,"data":{"source":1,"x":2},"timestamp":5}"#),
+            ("a", r#"{"type":3,"data":{"source":1,"x":1},"timestamp":5}"#),
+            ("a", r#"{"type":3,"data":{"source":1,"x":1},"timestamp":6}"#),
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
+        ])
+        .unwrap();
+        // Meta, snapshot, x1@5, x2@5, x1@6
+        assert_eq!(rec.event_count(), 5);
+        assert!(
+            rec.warnings
+                .iter()
+                .any(|w| w.starts_with("dropped 2 duplicate events")),
+            "{:?}",
+            rec.warnings
+        );
+    }
+
+    #[test]
+    fn skips_snapshots_without_a_page_and_events_of_unknown_type_or_time() {
+        let rec = build(&[
+            (
+                "a",
+                r#"{"type":2,"data":{"node":{"type":0}},"timestamp":1}"#,
+            ),
+            ("a", r#"{"type":2,"data":5,"timestamp":2}"#),
+            ("a", r#"{"type":2,"data":{"node":"html"},"timestamp":3}"#),
+            ("a", r#"{"type":9,"data":{},"timestamp":4}"#),
+            ("a", r#"{"type":3,"data":{},"timestamp":1e300}"#),
+        ])
+        .unwrap();
+        assert_eq!(rec.event_count(), 2);
+        assert!(
+            rec.warnings
+                .iter()
+                .any(|w| w.starts_with("skipped 2 full snapshots")),
+            "{:?}",
+            rec.warnings
+        );
+        assert!(
+            rec.warnings
+                .iter()
+                .any(|w| w.starts_with("skipped 2 entries")),
+            "{:?}",
+            rec.warnings
+        );
     }
 
     #[test]

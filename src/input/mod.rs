@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn tolerates_a_byte_order_mark() {
-        let input = b"\xef\xbb\xbf[{\"type\":2,\"data\":{},\"timestamp\":1}]";
+        let input = b"\xef\xbb\xbf[{\"type\":2,\"data\":{\"node\":{}},\"timestamp\":1}]";
         assert_eq!(read(input).unwrap().0, Format::RrwebEvents);
     }
 
@@ -250,7 +250,7 @@ mod tests {
         use flate2::{Compression, write::GzEncoder};
         use std::io::Write;
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-        gz.write_all(br#"[{"type":2,"data":{},"timestamp":1}]"#)
+        gz.write_all(br#"[{"type":2,"data":{"node":{}},"timestamp":1}]"#)
             .unwrap();
         let (format, rec) = read(&gz.finish().unwrap()).unwrap();
         assert_eq!(format, Format::RrwebEvents);

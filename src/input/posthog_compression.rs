@@ -16,6 +16,8 @@ use flate2::read::GzDecoder;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::json;
+
 /// The only compression version posthog-js has shipped.
 pub const VERSION_2024_10: &str = "2024-10";
 
@@ -35,7 +37,7 @@ pub fn decompress_event(raw: &RawValue, cv: &RawValue) -> Result<Box<RawValue>> 
         return Ok(raw.to_owned());
     }
     let mut event: Map<String, Value> =
-        serde_json::from_str(raw.get()).context("the event is not a JSON object")?;
+        json::from_str_within_depth(raw.get()).context("the event is not a JSON object")?;
     event.remove("cv");
     let kind = event.get("type").and_then(Value::as_u64);
     let data = event.get_mut("data").context("the event has no \"data\"")?;
@@ -93,7 +95,8 @@ fn decode_field_bounded(packed: &str, max_bytes: u64) -> Result<Value> {
     if json.len() as u64 > max_bytes {
         bail!("the compressed text expands to more than {max_bytes} bytes");
     }
-    serde_json::from_slice(&json).context("the decompressed text is not JSON")
+    let text = std::str::from_utf8(&json).context("the decompressed text is not UTF-8")?;
+    json::from_str_within_depth(text).context("the decompressed text is not JSON")
 }
 
 #[cfg(test)]

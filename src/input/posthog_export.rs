@@ -46,6 +46,9 @@ pub fn read(document: &RawValue) -> Result<(Format, Recording)> {
         .context("it is a JSON object, but not a PostHog export")?;
     let (version, data) = match (envelope.version, envelope.data) {
         (Some(Value::String(version)), Some(data)) => (version, data),
+        (Some(Value::String(version)), None) => bail!(
+            "it is a PostHog export (version {version}) without its \"data\": the file is incomplete; export the recording again"
+        ),
         (Some(version), _) => bail!(
             "it looks like a PostHog export, but its version {version} is not one this tool reads (it reads 2023-04-28 and 2022-12-02)"
         ),

@@ -26,8 +26,8 @@ mod tests {
     fn reads_events_with_and_without_window_ids() {
         let input =
             br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1},
-            {"type":2,"data":{},"timestamp":1},
-            {"type":2,"data":{},"timestamp":2,"windowId":"b"}]"#;
+            {"type":2,"data":{"node":{}},"timestamp":1},
+            {"type":2,"data":{"node":{}},"timestamp":2,"windowId":"b"}]"#;
         let (format, rec) = input::read(input).unwrap();
         assert_eq!(format, Format::RrwebEvents);
         let ids: Vec<_> = rec.windows.iter().map(|w| w.id.as_str()).collect();

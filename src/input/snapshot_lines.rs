@@ -124,7 +124,7 @@ pub fn read(text: &str) -> Result<Recording> {
 mod tests {
     use crate::input::{self, Format};
 
-    const SNAPSHOT: &str = r#"{"type":2,"data":{},"timestamp":1}"#;
+    const SNAPSHOT: &str = r#"{"type":2,"data":{"node":{}},"timestamp":1}"#;
 
     #[test]
     fn reads_every_line_shape_with_blank_lines_and_crlf() {
