@@ -45,3 +45,86 @@ fn goto_duration_shows_the_state_after_the_very_last_event() {
         "{report}"
     );
 }
+
+/// Every input format of the real recording, opened as a viewer would: it plays, starts where
+/// the session ends, and each window ends showing what the recorded page showed at its end.
+#[test]
+fn every_real_format_plays_each_window_to_its_end() {
+    if !browser_available() {
+        return;
+    }
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("real/expected.json")).unwrap()).unwrap();
+    let uuids: Vec<String> = expected["windowIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_owned())
+        .collect();
+    let integers: Vec<String> = uuids
+        .iter()
+        .map(|u| expected["windowIntIds"][u].to_string())
+        .collect();
+    let final_text = |uuid: &str| -> Vec<String> {
+        expected["finalText"][uuid]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [
+        ("export-2023-04-28-int-windows.json", &integers),
+        ("export-2023-04-28-uuid-windows.json", &uuids),
+        ("export-2023-04-28-no-id-person-undefined.json", &uuids),
+        ("export-2022-12-02.json", &uuids),
+        ("snapshots-blob_v2.jsonl", &uuids),
+        ("snapshots-windowid-lines.jsonl", &uuids),
+        ("snapshots-blob_v1.jsonl", &uuids),
+        ("rrweb-events.json", &uuids),
+    ];
+    for (name, ids) in inputs {
+        let page = dir.path().join(format!("{name}.html"));
+        bundle(&fixture(&format!("real/{name}")), &page);
+        let report = drive(&page, &[]);
+        assert_plays_cleanly(&report);
+        assert_eq!(report["windows"], serde_json::json!(ids), "{name}");
+        assert_eq!(
+            report["initialWindow"], ids[0],
+            "{name}: starts where the session ends"
+        );
+        assert_eq!(report["duration"], expected["durationMs"], "{name}");
+        for (id, uuid) in ids.iter().zip(&uuids) {
+            let shown = report["atEnd"][id].as_str().unwrap_or_default();
+            for text in final_text(uuid) {
+                assert!(
+                    shown.contains(&text),
+                    "{name}, window {id}: {text:?} not in {shown:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_example_in_the_readme_plays() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("demo.html");
+    bundle(
+        &common::repo().join("examples/demo-ph-recording.json"),
+        &page,
+    );
+    let report = drive(&page, &[]);
+    assert_plays_cleanly(&report);
+    assert!(
+        report["atEnd"]["1"]
+            .as_str()
+            .unwrap()
+            .contains("Receipt sent to ada@example.com"),
+        "{report}"
+    );
+}

@@ -1,0 +1,222 @@
+//! Every input format, on the real recording: each reads to the same session, with the facts
+//! `expected.json` derived from what posthog-js sent.
+
+mod common;
+
+use std::fs;
+
+use serde_json::Value;
+
+use replay_html::{Format, Recording};
+
+fn expected() -> Value {
+    serde_json::from_slice(&fs::read(common::fixture("real/expected.json")).unwrap()).unwrap()
+}
+
+fn read(name: &str) -> (Format, Recording) {
+    let bytes = fs::read(common::fixture(&format!("real/{name}"))).unwrap();
+    replay_html::read_recording(&bytes).unwrap_or_else(|e| panic!("{name}: {e:#}"))
+}
+
+/// The window ids a format gives the two windows: posthog-js UUIDs, or the export's integers.
+fn window_ids(expected: &Value, by_integer: bool) -> Vec<String> {
+    expected["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            if by_integer {
+                w["intId"].to_string()
+            } else {
+                w["windowId"].as_str().unwrap().to_owned()
+            }
+        })
+        .collect()
+}
+
+/// Events of a window as JSON values: formats may differ in member order, not in content.
+fn values(recording: &Recording, window: usize) -> Vec<Value> {
+    recording.windows[window]
+        .events
+        .iter()
+        .map(|e| serde_json::from_str(e.raw.get()).unwrap())
+        .collect()
+}
+
+const ALL_WINDOWS: [(&str, Format, bool); 8] = [
+    (
+        "export-2023-04-28-int-windows.json",
+        Format::PosthogExport20230428,
+        true,
+    ),
+    (
+        "export-2023-04-28-uuid-windows.json",
+        Format::PosthogExport20230428,
+        false,
+    ),
+    (
+        "export-2023-04-28-no-id-person-undefined.json",
+        Format::PosthogExport20230428,
+        false,
+    ),
+    (
+        "export-2022-12-02.json",
+        Format::PosthogExport20221202,
+        false,
+    ),
+    ("snapshots-blob_v2.jsonl", Format::SnapshotLines, false),
+    (
+        "snapshots-windowid-lines.jsonl",
+        Format::SnapshotLines,
+        false,
+    ),
+    ("snapshots-blob_v1.jsonl", Format::SnapshotLines, false),
+    ("rrweb-events.json", Format::RrwebEvents, false),
+];
+
+#[test]
+fn every_format_reads_to_the_recorded_session() {
+    let expected = expected();
+    let (_, reference) = read("export-2023-04-28-int-windows.json");
+    for (name, format, by_integer) in ALL_WINDOWS {
+        let (detected, recording) = read(name);
+        assert_eq!(detected, format, "{name}");
+        assert!(
+            recording.warnings.is_empty(),
+            "{name}: {:?}",
+            recording.warnings
+        );
+        let ids: Vec<&str> = recording.windows.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            window_ids(&expected, by_integer),
+            "{name}: windows in order of first appearance"
+        );
+        for (i, window) in recording.windows.iter().enumerate() {
+            let facts = &expected["windows"][i];
+            assert_eq!(
+                window.events.len() as u64,
+                facts["eventCount"].as_u64().unwrap(),
+                "{name} window {i}"
+            );
+            assert_eq!(
+                window.start(),
+                facts["firstTimestamp"].as_f64().unwrap(),
+                "{name} window {i}"
+            );
+            assert_eq!(
+                window.end(),
+                facts["lastTimestamp"].as_f64().unwrap(),
+                "{name} window {i}"
+            );
+            assert_eq!(
+                values(&recording, i),
+                values(&reference, i),
+                "{name} window {i}: events differ from the export's"
+            );
+        }
+        assert_eq!(
+            recording.duration(),
+            expected["durationMs"].as_f64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            recording.first_url().as_deref(),
+            expected["firstUrl"].as_str(),
+            "{name}"
+        );
+        let end = recording.last_window().unwrap();
+        assert_eq!(
+            end.id,
+            window_ids(&expected, by_integer)[0],
+            "{name}: the session ends in window A"
+        );
+    }
+}
+
+#[test]
+fn compressed_events_are_expanded_and_no_event_keeps_its_window_field() {
+    let expected = expected();
+    assert!(
+        expected["cvCompressedInCapture"].as_u64().unwrap() > 0,
+        "the capture holds cv events"
+    );
+    let blob = fs::read_to_string(common::fixture("real/snapshots-blob_v2.jsonl")).unwrap();
+    assert!(blob.contains("\"cv\":\"2024-10\""));
+    let (_, recording) = read("snapshots-blob_v2.jsonl");
+    for window in &recording.windows {
+        for event in &window.events {
+            let value: Value = serde_json::from_str(event.raw.get()).unwrap();
+            assert!(
+                value.get("cv").is_none() && value.get("windowId").is_none(),
+                "{value}"
+            );
+            if event.kind == 2 {
+                assert!(value["data"]["node"].is_object(), "snapshot data expanded");
+            }
+        }
+    }
+    // The texts the page showed at its end are there once expanded, and not before.
+    let all: String = recording
+        .windows
+        .iter()
+        .flat_map(|w| w.events.iter().map(|e| e.raw.get()))
+        .collect();
+    for text in expected["finalText"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|t| t.as_array().unwrap())
+    {
+        let text = text.as_str().unwrap();
+        assert!(all.contains(text), "{text}");
+        assert!(!blob.contains(text), "{text} was compressed in the capture");
+    }
+}
+
+#[test]
+fn exports_carry_session_id_and_person() {
+    let expected = expected();
+    let (_, recording) = read("export-2023-04-28-uuid-windows.json");
+    assert_eq!(
+        recording.session_id.as_deref(),
+        expected["sessionId"].as_str()
+    );
+    let person = recording.person.unwrap();
+    assert_eq!(person["distinct_ids"][0], expected["distinctId"]);
+    assert_eq!(person["properties"]["email"], "ada@example.com");
+
+    let (_, recording) = read("export-2023-04-28-no-id-person-undefined.json");
+    assert_eq!((recording.session_id, recording.person), (None, None));
+}
+
+#[test]
+fn an_array_without_window_ids_is_one_window() {
+    let expected = expected();
+    let (format, recording) = read("rrweb-events-one-window-no-windowid.json");
+    assert_eq!(format, Format::RrwebEvents);
+    assert_eq!(recording.windows.len(), 1);
+    assert_eq!(recording.windows[0].id, "");
+    assert_eq!(
+        recording.windows[0].events.len() as u64,
+        expected["windows"][0]["eventCount"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn the_committed_example_is_the_real_export() {
+    let example = fs::read(common::repo().join("examples/demo-ph-recording.json")).unwrap();
+    let fixture = fs::read(common::fixture("real/export-2023-04-28-int-windows.json")).unwrap();
+    assert!(
+        example == fixture,
+        "examples/demo-ph-recording.json differs from the fixture it was recorded as"
+    );
+}
+
+#[test]
+fn bundling_the_real_recording_twice_gives_the_same_bytes() {
+    let input = fs::read(common::repo().join("examples/demo-ph-recording.json")).unwrap();
+    let a = replay_html::bundle(&input, &replay_html::Options::default()).unwrap();
+    let b = replay_html::bundle(&input, &replay_html::Options::default()).unwrap();
+    assert!(a.html == b.html);
+}
