@@ -4,7 +4,8 @@
 //! Data flows one way, one module a step:
 //!
 //! 1. [`input`] finds the format of the input and reads it;
-//! 2. into a [`recording::Recording`]: windows of time-ordered rrweb events;
+//! 2. into a [`recording::Recording`]: windows of time-ordered rrweb events, which
+//!    [`redact`] strips of personal data when asked;
 //! 3. [`payload`] packs it for the page (a summary, and gzip + base64 event data);
 //! 4. [`page`] renders the page around it, with the vendored player and the viewer inlined.
 //!
@@ -20,11 +21,13 @@ mod json;
 pub mod page;
 pub mod payload;
 pub mod recording;
+pub mod redact;
 
 use anyhow::Result;
 
 pub use input::Format;
 pub use recording::Recording;
+pub use redact::{Redaction, Selector};
 
 /// Title used when the recording names neither a session nor a page.
 const FALLBACK_TITLE: &str = "Session replay";
@@ -37,6 +40,8 @@ pub struct Options {
     /// Block every remote image, font and stylesheet of the recorded site: opening the page
     /// then makes no network request at all.
     pub offline: bool,
+    /// Personal data to remove from the file before it is written.
+    pub redaction: Redaction,
 }
 
 /// A bundled recording.
@@ -66,8 +71,17 @@ pub fn bundle(input: &[u8], options: &Options) -> Result<Bundle> {
     })
 }
 
-/// Renders the page of a recording.
+/// Renders the page of a recording, redacted as the options ask.
 pub fn render(recording: &Recording, options: &Options) -> Result<String> {
+    let redacted;
+    let recording = if options.redaction.is_none() {
+        recording
+    } else {
+        let mut copy = recording.clone();
+        options.redaction.apply(&mut copy)?;
+        redacted = copy;
+        &redacted
+    };
     let payload = payload::Payload::new(recording)?;
     let title = options
         .title

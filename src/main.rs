@@ -34,6 +34,8 @@ or a JSON array of rrweb events; any of them may be gzip-compressed.
 Examples:
   replay-html bundle export-0193…-ph-recording.json          writes export-0193…-ph-recording.html
   replay-html bundle recording.json -o replay.html --title \"Checkout bug, ticket 4711\"
+  replay-html bundle recording.json --offline --strip-person --strip-network-bodies --mask-text
+                                                              a file safe to share outside the company
   curl … | replay-html bundle - -o - > replay.html             standard input to standard output";
 
 #[derive(clap::Args)]
@@ -54,6 +56,39 @@ struct BundleArgs {
     /// makes no network request at all (the replay may look plainer).
     #[arg(long)]
     offline: bool,
+
+    /// Remove console messages from the file.
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    strip_console: bool,
+
+    /// Remove every network request from the file.
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    strip_network: bool,
+
+    /// Keep network timings, remove request and response headers and bodies.
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    strip_network_bodies: bool,
+
+    /// Remove the person (name, email, distinct ids, properties).
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    strip_person: bool,
+
+    /// Replace every input value with `*` of the same length.
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    mask_inputs: bool,
+
+    /// Replace every text of the recorded page with `*` of the same length (layout kept).
+    #[arg(long, help_heading = "Redaction (removes data from the file itself)")]
+    mask_text: bool,
+
+    /// Mask the texts and inputs of matching elements and all inside them: a tag, .class,
+    /// #id, [attr] or [attr=value], or a compound like input.secret. Repeatable.
+    #[arg(
+        long,
+        value_name = "SELECTOR",
+        help_heading = "Redaction (removes data from the file itself)"
+    )]
+    mask_selector: Vec<replay_html::Selector>,
 }
 
 fn main() -> ExitCode {
@@ -83,6 +118,15 @@ fn bundle(args: BundleArgs) -> Result<()> {
     let options = replay_html::Options {
         title: args.title,
         offline: args.offline,
+        redaction: replay_html::Redaction {
+            strip_console: args.strip_console,
+            strip_network: args.strip_network,
+            strip_network_bodies: args.strip_network_bodies,
+            strip_person: args.strip_person,
+            mask_inputs: args.mask_inputs,
+            mask_text: args.mask_text,
+            mask_selectors: args.mask_selector,
+        },
     };
     let bundle = replay_html::bundle(&input, &options)
         .with_context(|| format!("could not bundle {name}"))?;

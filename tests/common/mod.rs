@@ -129,3 +129,29 @@ pub fn assert_plays_cleanly(report: &Value) {
         "the page opened dialogs: {report}"
     );
 }
+
+/// What a produced page carries: its summary, and each window's events as JSON text,
+/// decompressed.
+pub fn page_contents(html: &str) -> (Value, Vec<String>) {
+    let between = |text: &str, start: &str| -> Option<String> {
+        let at = text.find(start)? + start.len();
+        Some(text[at..at + text[at..].find("</script>")?].to_owned())
+    };
+    let summary = between(
+        html,
+        r#"<script type="application/json" id="replay-summary">"#,
+    )
+    .expect("a summary");
+    let summary: Value = serde_json::from_str(&summary).expect("the summary is JSON");
+    let windows = (0..summary["windows"].as_array().unwrap().len())
+        .map(|i| {
+            let data = between(
+                html,
+                &format!(r#"<script type="application/x-replay-html-events" data-window="{i}">"#),
+            )
+            .expect("event data for every window");
+            replay_html::payload::unpack_events(&data).expect("event data decompresses")
+        })
+        .collect();
+    (summary, windows)
+}
