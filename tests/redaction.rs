@@ -96,27 +96,36 @@ fn full_redaction_leaves_no_personal_string_anywhere_in_the_file() {
 }
 
 #[test]
-fn strip_console_removes_console_messages_only() {
-    let (_, _, payload) = bundle_with(&real_export(), &["--strip-console"]);
-    let events = events(&payload);
-    assert!(plugin_events(&events, "rrweb/console@1").is_empty());
-    assert!(!payload.contains("placing order") && !payload.contains("slow network detected"));
-    assert!(
-        !plugin_events(&events, "rrweb/network@1").is_empty(),
-        "network is kept"
-    );
-}
-
-#[test]
-fn strip_network_removes_every_request() {
-    let (_, _, payload) = bundle_with(&real_export(), &["--strip-network"]);
-    let events = events(&payload);
-    assert!(plugin_events(&events, "rrweb/network@1").is_empty());
-    assert!(!payload.contains("/api/order") && !payload.contains("/api/missing"));
-    assert!(
-        !plugin_events(&events, "rrweb/console@1").is_empty(),
-        "console is kept"
-    );
+fn strip_console_and_strip_network_remove_their_own_events_only() {
+    let cases = [
+        (
+            "--strip-console",
+            "rrweb/console@1",
+            "rrweb/network@1",
+            ["placing order", "slow network detected"],
+        ),
+        (
+            "--strip-network",
+            "rrweb/network@1",
+            "rrweb/console@1",
+            ["/api/order", "/api/missing"],
+        ),
+    ];
+    for (flag, removed, kept, gone) in cases {
+        let (_, _, payload) = bundle_with(&real_export(), &[flag]);
+        let events = events(&payload);
+        assert!(
+            plugin_events(&events, removed).is_empty(),
+            "{flag} left {removed} events"
+        );
+        assert!(
+            !plugin_events(&events, kept).is_empty(),
+            "{flag} removed {kept} events too"
+        );
+        for text in gone {
+            assert!(!payload.contains(text), "{flag} left {text:?}");
+        }
+    }
 }
 
 #[test]
