@@ -13,6 +13,9 @@ use replay_html::{Options, Recording, Redaction};
 /// A generated event: its window, and the event itself.
 type Generated = (u8, Value);
 
+/// A recording's content as comparable data: each window's id and its events.
+type Windows = Vec<(String, Vec<Value>)>;
+
 /// Events that look like rrweb's, with the awkward cases mixed in: every type, odd timestamps,
 /// snapshots without a page, posthog-js compressed fields, and entries that are no event.
 fn event() -> impl Strategy<Value = Generated> {
@@ -125,7 +128,7 @@ fn assert_playable(recording: &Recording) {
 }
 
 /// The recording's content, comparable across formats.
-fn content(recording: &Recording) -> Vec<(String, Vec<Value>)> {
+fn content(recording: &Recording) -> Windows {
     let mut windows: Vec<_> = recording
         .windows
         .iter()
@@ -158,7 +161,7 @@ proptest! {
 
     #[test]
     fn generated_sessions_read_alike_in_every_format_and_are_playable(events in events()) {
-        let mut accepted: Vec<(&str, Vec<(String, Vec<Value>)>)> = Vec::new();
+        let mut accepted: Vec<(&str, Windows)> = Vec::new();
         for (name, bytes) in formats(&events) {
             match replay_html::read_recording(&bytes) {
                 Ok((_, recording)) => {
