@@ -1,9 +1,14 @@
-//! JSON helpers for events of any depth.
+//! JSON helpers: parsing events of any depth, and editing an event's text in place of
+//! rewriting it.
 //!
 //! serde_json refuses values nested more than 128 levels by default, to protect its recursive
 //! parser. Real pages are deeper than that in rrweb's serialized DOM (each element is an object
-//! inside a `childNodes` array: two levels per element). So events are first measured with a
-//! flat scan that cannot overflow, refused past [`MAX_DEPTH`], and then parsed with the limit off.
+//! inside a `childNodes` array: two levels per element). So an event that must be parsed into a
+//! tree is first measured with a flat scan that cannot overflow, refused past [`MAX_DEPTH`], and
+//! then parsed with the limit off. (Skipping a value, or borrowing it as a `RawValue`, does not
+//! recurse in serde_json: reading a few fields of an event is safe at any depth.)
+
+use std::ops::Range;
 
 use anyhow::{Result, bail};
 use serde::Deserialize;
@@ -53,10 +58,77 @@ pub fn from_str_within_depth<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T>
     Ok(value)
 }
 
+/// Where `part`, a slice of `text` (as serde_json borrows values from the text it parses), sits
+/// in `text`.
+pub fn span_in(text: &str, part: &str) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= text.len()).then_some(start..end)
+}
+
+/// The span of the member `"key": value` of the JSON object `object`, with the comma that
+/// joins it to its neighbour, so that removing the span leaves a valid object. `value` is the
+/// member's value as a slice of `object`. Returns `None` when the text before the value is not
+/// `"key":` written plainly (an escaped key, say).
+pub fn member_span(object: &str, value: &str, key: &str) -> Option<Range<usize>> {
+    let value = span_in(object, value)?;
+    let before_value = object[..value.start]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let key_start = before_value.strip_suffix(&format!("\"{key}\""))?.len();
+    let head = object[..key_start].trim_end();
+    if let Some(head) = head.strip_suffix(',') {
+        // Not the first member: take the comma before it.
+        return Some(head.len()..value.end);
+    }
+    // The first member: take the comma after it, if another member follows.
+    let tail = &object[value.end..];
+    let after = tail.len() - tail.trim_start().len();
+    let end = match tail.trim_start().strip_prefix(',') {
+        Some(rest) => object.len() - rest.trim_start().len(),
+        None => value.end + after,
+    };
+    Some(key_start..end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::Value;
+    use serde_json::value::RawValue;
+
+    /// The object without the member whose value is the `key` field.
+    fn without(object: &str, key: &str) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Field<'a> {
+            #[serde(borrow, rename = "windowId")]
+            value: &'a RawValue,
+        }
+        assert_eq!(key, "windowId");
+        let field: Field = serde_json::from_str(object).unwrap();
+        let span = member_span(object, field.value.get(), key)?;
+        Some(format!("{}{}", &object[..span.start], &object[span.end..]))
+    }
+
+    #[test]
+    fn removes_a_member_wherever_it_stands() {
+        for (object, expected) in [
+            (r#"{"windowId":1,"type":2}"#, r#"{"type":2}"#),
+            (r#"{"type":2,"windowId":"a"}"#, r#"{"type":2}"#),
+            (
+                r#"{"type":2, "windowId" : "a" , "t":1}"#,
+                r#"{"type":2 , "t":1}"#,
+            ),
+            (r#"{ "windowId" : [1,2] , "t":1}"#, r#"{ "t":1}"#),
+            (r#"{"windowId":1}"#, r#"{}"#),
+        ] {
+            assert_eq!(without(object, "windowId").as_deref(), Some(expected));
+            let back: Value = serde_json::from_str(expected).unwrap();
+            assert!(back.get("windowId").is_none());
+        }
+        assert_eq!(without(r#"{"window\u0049d":1,"t":1}"#, "windowId"), None);
+    }
 
     #[test]
     fn measures_nesting_outside_strings_only() {

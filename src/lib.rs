@@ -4,18 +4,24 @@
 //! Data flows one way, one module a step:
 //!
 //! 1. [`input`] finds the format of the input and reads it;
-//! 2. into a [`recording::Recording`]: windows of time-ordered rrweb events, which
-//!    [`redact`] strips of personal data when asked;
-//! 3. [`payload`] packs it for the page (a summary, and gzip + base64 event data);
+//! 2. into a [`recording::Recording`]: windows of time-ordered rrweb events, borrowed from the
+//!    input, which [`redact`] strips of personal data when asked;
+//! 3. [`payload`] packs it for the page: a summary with the timeline [`analysis`] works out,
+//!    and the events and inspector rows compressed (gzip, then [`base122`] text);
 //! 4. [`page`] renders the page around it, with the vendored player and the viewer inlined.
 //!
 //! ```no_run
-//! let input = std::fs::read("export-ph-recording.json")?;
-//! let bundle = replay_html::bundle(&input, &replay_html::Options::default())?;
-//! std::fs::write("replay.html", bundle.html)?;
+//! use replay_html::{Input, Options};
+//!
+//! let input = Input::new(std::fs::read("export-ph-recording.json")?)?;
+//! let (format, recording) = input.read()?;
+//! let page = std::fs::File::create("replay.html")?;
+//! let warnings = replay_html::write_page(&[recording], &Options::default(), page)?;
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod analysis;
+pub mod base122;
 pub mod input;
 mod json;
 pub mod page;
@@ -23,9 +29,12 @@ pub mod payload;
 pub mod recording;
 pub mod redact;
 
+use std::io::Write;
+
 use anyhow::Result;
 
-pub use input::Format;
+pub use input::{Format, Input};
+pub use page::{Theme, ViewerSettings};
 pub use recording::Recording;
 pub use redact::{Redaction, Selector};
 
@@ -42,9 +51,11 @@ pub struct Options {
     pub offline: bool,
     /// Personal data to remove from the file before it is written.
     pub redaction: Redaction,
+    /// How the viewer starts.
+    pub viewer: ViewerSettings,
 }
 
-/// A bundled recording.
+/// A page bundled in memory.
 #[derive(Debug)]
 pub struct Bundle {
     /// The page, one self-contained UTF-8 HTML document.
@@ -55,45 +66,69 @@ pub struct Bundle {
     pub warnings: Vec<String>,
 }
 
-/// Reads a recording from the bytes of an input file, whatever its supported format.
-pub fn read_recording(input: &[u8]) -> Result<(Format, Recording)> {
-    input::read(input)
-}
-
-/// Bundles the bytes of an input file into a page.
+/// Bundles the bytes of an input file into a page, in memory.
 pub fn bundle(input: &[u8], options: &Options) -> Result<Bundle> {
-    let (format, recording) = read_recording(input)?;
-    let html = render(&recording, options)?;
+    let input = Input::new(input.to_vec())?;
+    let (format, recording) = input.read()?;
+    let mut html = Vec::new();
+    let warnings = write_page(&[recording], options, &mut html)?;
     Ok(Bundle {
-        html,
+        html: String::from_utf8(html)?,
         format,
-        warnings: recording.warnings,
+        warnings,
     })
 }
 
-/// Renders the page of a recording, redacted as the options ask.
-pub fn render(recording: &Recording, options: &Options) -> Result<String> {
-    let redacted;
-    let recording = if options.redaction.is_none() {
-        recording
-    } else {
-        let mut copy = recording.clone();
-        options.redaction.apply(&mut copy)?;
-        redacted = copy;
-        &redacted
+/// Writes the page of one recording, or of a collection of several, redacted as the options
+/// ask. Returns the warnings of the recordings and of writing them.
+pub fn write_page(
+    recordings: &[Recording],
+    options: &Options,
+    out: impl Write,
+) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let mut payloads = Vec::with_capacity(recordings.len());
+    for recording in recordings {
+        warnings.extend(recording.warnings.iter().cloned());
+        let redacted;
+        let recording = if options.redaction.is_none() {
+            recording
+        } else {
+            let mut copy = recording.clone();
+            options.redaction.apply(&mut copy)?;
+            redacted = copy;
+            &redacted
+        };
+        let title = match (&options.title, recordings.len()) {
+            (Some(title), 1) => title.clone(),
+            _ => recording_title(recording),
+        };
+        let payload = payload::Payload::new(recording, &title)?;
+        warnings.extend(payload.warnings.iter().cloned());
+        payloads.push(payload);
+    }
+    let title = match (&options.title, payloads.as_slice()) {
+        (Some(title), _) => title.clone(),
+        (None, [only]) => only.summary.title.clone(),
+        (None, all) => format!("{} session replays", all.len()),
     };
-    let payload = payload::Payload::new(recording)?;
-    let title = options
-        .title
-        .clone()
-        .or_else(|| recording.session_id.clone())
-        .or_else(|| recording.first_url())
-        .unwrap_or_else(|| FALLBACK_TITLE.to_owned());
     page::render(
-        &payload,
+        &payloads,
         &page::PageOptions {
             title: &title,
             offline: options.offline,
+            viewer: &options.viewer,
         },
-    )
+        out,
+    )?;
+    Ok(warnings)
+}
+
+/// A recording's own title: its session id, else its first URL.
+fn recording_title(recording: &Recording) -> String {
+    recording
+        .session_id
+        .clone()
+        .or_else(|| recording.first_url())
+        .unwrap_or_else(|| FALLBACK_TITLE.to_owned())
 }

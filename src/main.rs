@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use replay_html::Input;
 
 #[derive(Parser)]
 #[command(
@@ -113,7 +114,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
         args.input.display().to_string()
     };
     let output = output_path(&args.input, args.output, from_stdin)?;
-    let input =
+    let bytes =
         read_input(&args.input, from_stdin).with_context(|| format!("could not read {name}"))?;
     let options = replay_html::Options {
         title: args.title,
@@ -127,30 +128,33 @@ fn bundle(args: BundleArgs) -> Result<()> {
             mask_text: args.mask_text,
             mask_selectors: args.mask_selector,
         },
+        viewer: replay_html::ViewerSettings::default(),
     };
-    let bundle = replay_html::bundle(&input, &options)
+    let input = Input::new(bytes).with_context(|| format!("could not bundle {name}"))?;
+    let (format, recording) = input
+        .read()
         .with_context(|| format!("could not bundle {name}"))?;
-    for warning in &bundle.warnings {
+    let recordings = [recording];
+    let write = |out: &mut dyn Write| {
+        replay_html::write_page(&recordings, &options, out)
+            .with_context(|| format!("could not bundle {name}"))
+    };
+    let warnings = match &output {
+        None => write(&mut io::stdout().lock())?,
+        Some(path) => write_atomically(path, write)
+            .with_context(|| format!("could not write {}", path.display()))?,
+    };
+    for warning in &warnings {
         eprintln!("replay-html: warning: {name}: {warning}");
     }
-
-    match output {
-        None => io::stdout()
-            .lock()
-            .write_all(bundle.html.as_bytes())
-            .context("could not write to standard output"),
-        Some(path) => {
-            write_atomically(&path, bundle.html.as_bytes())
-                .with_context(|| format!("could not write {}", path.display()))?;
-            eprintln!(
-                "replay-html: wrote {} ({}, {} bytes)",
-                path.display(),
-                bundle.format,
-                bundle.html.len()
-            );
-            Ok(())
-        }
+    if let Some(path) = output {
+        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
+        eprintln!(
+            "replay-html: wrote {} ({format}, {bytes} bytes)",
+            path.display()
+        );
     }
+    Ok(())
 }
 
 fn read_input(path: &Path, from_stdin: bool) -> io::Result<Vec<u8>> {
@@ -180,20 +184,30 @@ fn output_path(input: &Path, output: Option<PathBuf>, from_stdin: bool) -> Resul
     }
 }
 
-/// Writes a temporary file beside the target and renames it over the target, so a failed run
-/// never leaves a partial file and never replaces an existing one.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+/// Writes a file through `write`, into a temporary file beside the target that is renamed over
+/// the target once complete: a failed run never leaves a partial file and never replaces an
+/// existing one. The file gets the mode of the file it replaces, or else the usual mode for a
+/// new file (0666 less the umask: readable by a web server), not the temporary file's 0600.
+fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new()
-        .prefix(".replay-html-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".replay-html-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_or(0o666, |m| m.permissions().mode());
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    let file = builder
         .tempfile_in(dir)
         .context("could not create a temporary file beside it")?;
-    file.write_all(contents)?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, file);
+    let value = write(&mut out)?;
+    let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(value)
 }

@@ -1,14 +1,18 @@
-//! Rendering the page: the payload, the vendored player and the viewer, in one HTML file.
+//! Rendering the page: the payloads, the vendored player and the viewer, in one HTML file.
 //!
-//! `templates/page.html` is the only template; the viewer's script and styles
+//! `templates/page.html` is the only template; the viewer's scripts and styles
 //! (`templates/viewer/`) and the player (`vendor-player/`) are inlined as they are. All of them
-//! are compiled into the binary, so an installed `replay-html` needs no file beside it.
+//! are compiled into the binary, so an installed `replay-html` needs no file beside it. The
+//! page is written as it is rendered: the data blocks, most of its size, are never copied.
+
+use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use include_dir::{Dir, include_dir};
-use minijinja::{Environment, context};
+use minijinja::{Environment, Value, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -19,17 +23,78 @@ static VENDOR_PLAYER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/vendor-pl
 
 const PAGE_TEMPLATE: &str = "page.html";
 
-/// What the page shows besides the recording.
+/// The viewer's scripts, in the order they run (all in one function scope).
+const VIEWER_SCRIPTS: [&str; 3] = ["viewer/decode.js", "viewer/player.js", "viewer/viewer.js"];
+/// The viewer's stylesheets, in order.
+const VIEWER_STYLES: [&str; 1] = ["viewer/viewer.css"];
+
+/// What the page shows besides the recordings.
 #[derive(Debug, Clone)]
 pub struct PageOptions<'a> {
-    /// The page's title and heading.
+    /// The page's title.
     pub title: &'a str,
     /// Block every remote resource, so that opening the page makes no request at all.
     pub offline: bool,
+    /// How the viewer starts.
+    pub viewer: &'a ViewerSettings,
 }
 
-/// Renders the whole page.
-pub fn render(payload: &Payload, options: &PageOptions) -> Result<String> {
+/// How the viewer starts; a reader can change each in the page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerSettings {
+    /// Start playing once the first frame is drawn.
+    pub autoplay: bool,
+    /// Playback speed.
+    pub speed: f64,
+    /// Where to open, in ms of session time (a link's `#t=` wins).
+    pub start: Option<f64>,
+    /// Skip stretches without user activity.
+    pub skip_inactive: bool,
+    pub theme: Theme,
+    /// Show the inspector panel (console, network, events) at first.
+    pub inspector_open: bool,
+    /// Show only the replay and a slim control bar, for embedding in an iframe.
+    pub embed: bool,
+}
+
+impl Default for ViewerSettings {
+    fn default() -> Self {
+        ViewerSettings {
+            autoplay: false,
+            speed: 1.0,
+            start: None,
+            skip_inactive: true,
+            theme: Theme::Auto,
+            inspector_open: true,
+            embed: false,
+        }
+    }
+}
+
+/// The page's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    Light,
+    Dark,
+    /// Follow the reader's system setting (`prefers-color-scheme`).
+    Auto,
+}
+
+impl Theme {
+    /// The theme's name, as the page's `data-theme` and the command line spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+            Theme::Auto => "auto",
+        }
+    }
+}
+
+/// Writes the whole page for one recording, or for a collection of several.
+pub fn render(payloads: &[Payload], options: &PageOptions, out: impl Write) -> Result<()> {
     let mut env = Environment::new();
     env.add_template(PAGE_TEMPLATE, text_of(&TEMPLATES, PAGE_TEMPLATE)?)
         .context("the page template does not compile")?;
@@ -42,20 +107,41 @@ pub fn render(payload: &Payload, options: &PageOptions) -> Result<String> {
         )?))?,
         inline_script(viewer_script()?)?,
     ];
-    let html = page
-        .render(context! {
+    let viewer_css = VIEWER_STYLES
+        .iter()
+        .map(|path| inline_style(text_of(&TEMPLATES, path)?))
+        .collect::<Result<Vec<_>>>()?
+        .join("\n");
+    let recordings = payloads
+        .iter()
+        .map(|payload| {
+            Ok(context! {
+                summary_json => json_for_script(&payload.summary)?,
+                inspector => Value::from(Arc::clone(&payload.inspector.text)),
+                windows => payload.windows.iter().map(|chunks| {
+                    chunks.iter().map(|chunk| Value::from(Arc::clone(&chunk.text))).collect::<Vec<_>>()
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    page.render_captured_to(
+        context! {
             title => options.title,
             content_security_policy => content_security_policy(&scripts, options.offline),
             generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
             player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
             player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
-            viewer_css => inline_style(text_of(&TEMPLATES, "viewer/viewer.css")?)?,
+            viewer_css => viewer_css,
+            theme => options.viewer.theme.name(),
+            embed => options.viewer.embed,
+            settings_json => json_for_script(options.viewer)?,
+            recordings => recordings,
             scripts => scripts,
-            summary_json => json_for_script(&payload.summary)?,
-            window_data => &payload.window_data,
-        })
-        .context("could not render the page")?;
-    Ok(html)
+        },
+        out,
+    )
+    .context("could not write the page")?;
+    Ok(())
 }
 
 /// The page's Content-Security-Policy, composed here and nowhere else.
@@ -101,9 +187,8 @@ pub fn content_security_policy(scripts: &[String], offline: bool) -> String {
 /// The viewer's scripts, in the order they run, in one function scope so that nothing but
 /// `window.replayHtml` reaches the page's global scope.
 fn viewer_script() -> Result<String> {
-    const PARTS: [&str; 3] = ["viewer/decode.js", "viewer/player.js", "viewer/viewer.js"];
     let mut script = String::from("(() => {\n'use strict';\n");
-    for part in PARTS {
+    for part in VIEWER_SCRIPTS {
         script.push_str(text_of(&TEMPLATES, part)?);
         script.push('\n');
     }

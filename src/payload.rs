@@ -1,46 +1,78 @@
 //! The payload: what the page carries of a recording.
 //!
-//! - a [`Summary`], small plain JSON the viewer reads first (ids, times, person, windows);
-//! - for each window, its events as one JSON array, gzip-compressed and base64-encoded, which
-//!   the browser expands with its built-in `DecompressionStream`.
+//! - a [`Summary`], small plain JSON the viewer reads first: who, when, how long, the windows,
+//!   and the timeline (segments and markers);
+//! - data blocks, each JSON text compressed with gzip and written as text with [`base122`]:
+//!   the inspector's rows, and each window's events cut into chunks.
+//!
+//! A window's first chunk ends with its first full snapshot, so the viewer can draw the first
+//! frame from it while it expands the rest; later chunks hold about [`CHUNK_BYTES`] of events.
+//! Each chunk is a JSON array of its own gzip stream, and chunks are compressed on all cores.
 //!
 //! Times in the summary are milliseconds from the recording's first event ("session time"),
 //! except `startTimestamp`, which is the epoch time of that event.
 
-use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use flate2::Compression;
-use flate2::GzBuilder;
+use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::recording::{Recording, Window};
+use crate::analysis::{self, Analyzer, Inspector, Marker, Segment};
+use crate::base122;
+use crate::recording::{Event, Recording, Window, event_type, timestamp_value};
 
 /// Version of the payload layout, read by the viewer and by tools that take bundles apart.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// gzip level of the event data: zlib's default, a good trade of size against time.
-const GZIP_LEVEL: u32 = 6;
+/// About how much event text a chunk holds (before compression).
+pub const CHUNK_BYTES: usize = 2 << 20;
 
-/// What the viewer knows before it decompresses anything.
+/// libdeflate's compression level for the data: as small as zlib's best at about twice the
+/// speed of zlib's default (see the README's benchmark).
+const COMPRESSION_LEVEL: i32 = 6;
+
+/// What the viewer knows before it expands anything.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub format_version: u32,
+    pub title: String,
     pub session_id: Option<String>,
+    /// PostHog's person, as the export holds it.
     pub person: Option<Value>,
+    /// Who the person is, read from it.
+    pub who: Who,
     /// Epoch milliseconds of the first event.
     pub start_timestamp: f64,
     /// Milliseconds from the first to the last event.
     pub duration: f64,
     pub first_url: Option<String>,
+    /// Browser and operating system, as the person's properties tell them.
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    /// The first window's viewport when the recording starts.
+    pub viewport: Option<Viewport>,
     /// Windows in order of first appearance.
     pub windows: Vec<WindowSummary>,
-    /// Index in `windows` of the window where the session ends (where the page starts).
-    pub initial_window: usize,
+    pub segments: Vec<Segment>,
+    pub markers: Vec<Marker>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Who {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub distinct_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Viewport {
+    pub width: u64,
+    pub height: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,104 +84,305 @@ pub struct WindowSummary {
     /// Session time of the window's last event.
     pub end: f64,
     pub event_count: usize,
+    /// The window's chunks, in order: how many events each holds, and their last moment.
+    pub chunks: Vec<ChunkSummary>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChunkSummary {
+    pub events: usize,
+    /// Session time of the chunk's last event.
+    pub end: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub console_errors: usize,
+    pub console_warnings: usize,
+    pub network_requests: usize,
+    pub network_failures: usize,
+    pub clicks: usize,
 }
 
 /// A recording packed for the page.
 #[derive(Debug)]
 pub struct Payload {
     pub summary: Summary,
-    /// Per window, in the order of `summary.windows`: base64 of gzip of the JSON event array.
-    pub window_data: Vec<String>,
+    /// The inspector's rows ([`Inspector`]).
+    pub inspector: Block,
+    /// Per window, in the order of `summary.windows`, its chunks.
+    pub windows: Vec<Vec<Block>>,
+    /// Events that could not be expanded, worded for the user.
+    pub warnings: Vec<String>,
+}
+
+/// JSON text, gzip-compressed, as [`base122`] text (shared, so the page can take it uncopied).
+#[derive(Debug)]
+pub struct Block {
+    pub text: Arc<str>,
 }
 
 impl Payload {
-    pub fn new(recording: &Recording) -> Result<Payload> {
+    pub fn new(recording: &Recording, title: &str) -> Result<Payload> {
         let start = recording.start();
-        let windows = recording
+        let mut analyzer = Analyzer::new(start);
+        for (w, window) in recording.windows.iter().enumerate() {
+            for (i, event) in window.events.iter().enumerate() {
+                analyzer.observe(w, i, event);
+            }
+        }
+        let (markers, inspector) = analyzer.finish();
+
+        let jobs: Vec<(usize, &[Event])> = recording
             .windows
             .iter()
-            .map(|w| WindowSummary {
-                id: w.id.clone(),
-                start: w.start() - start,
-                end: w.end() - start,
-                event_count: w.events.len(),
-            })
+            .enumerate()
+            .flat_map(|(w, window)| chunks(window).into_iter().map(move |c| (w, c)))
             .collect();
-        let initial_window = recording
-            .last_window()
-            .and_then(|last| recording.windows.iter().position(|w| w.id == last.id))
-            .unwrap_or(0);
-        let window_data = recording
-            .windows
-            .iter()
-            .map(|w| {
-                pack_events(w)
-                    .with_context(|| format!("could not compress the events of window {}", w.id))
+        let packed: Vec<(usize, Block, Vec<String>)> = jobs
+            .par_iter()
+            .map(|&(w, events)| {
+                let (json, warnings) = events_json(events);
+                Ok((w, pack(&json)?, warnings))
             })
             .collect::<Result<_>>()?;
+        let mut windows: Vec<Vec<Block>> = recording.windows.iter().map(|_| Vec::new()).collect();
+        let mut warnings = Vec::new();
+        for (w, block, chunk_warnings) in packed {
+            windows[w].push(block);
+            warnings.extend(chunk_warnings);
+        }
+        let warnings = summarize_warnings(warnings);
+
+        let summary = Summary {
+            format_version: FORMAT_VERSION,
+            title: title.to_owned(),
+            session_id: recording.session_id.clone(),
+            who: who(recording.person.as_ref()),
+            browser: person_property_with_version(recording.person.as_ref(), "$browser"),
+            os: person_property_with_version(recording.person.as_ref(), "$os"),
+            person: recording.person.clone(),
+            start_timestamp: start,
+            duration: recording.duration(),
+            first_url: recording.first_url(),
+            viewport: first_viewport(recording),
+            windows: recording
+                .windows
+                .iter()
+                .map(|w| WindowSummary {
+                    id: w.id.clone(),
+                    start: w.start() - start,
+                    end: w.end() - start,
+                    event_count: w.events.len(),
+                    chunks: chunks(w)
+                        .iter()
+                        .map(|c| ChunkSummary {
+                            events: c.len(),
+                            end: c.last().map_or(0.0, |e| e.timestamp - start),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            segments: analysis::segments(recording),
+            counts: counts(&markers, &inspector),
+            markers,
+        };
         Ok(Payload {
-            summary: Summary {
-                format_version: FORMAT_VERSION,
-                session_id: recording.session_id.clone(),
-                person: recording.person.clone(),
-                start_timestamp: start,
-                duration: recording.duration(),
-                first_url: recording.first_url(),
-                windows,
-                initial_window,
-            },
-            window_data,
+            summary,
+            inspector: pack(&serde_json::to_vec(&inspector)?)?,
+            windows,
+            warnings,
         })
     }
 }
 
-/// gzip (with no name and a zero time in its header, so output is reproducible) of the
-/// window's events as a JSON array, in base64.
-fn pack_events(window: &Window) -> Result<String> {
-    let mut gz = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), Compression::new(GZIP_LEVEL));
-    gz.write_all(b"[")?;
-    for (i, event) in window.events.iter().enumerate() {
-        if i > 0 {
-            gz.write_all(b",")?;
+/// A window's events cut into chunks: up to and with the first full snapshot, then about
+/// [`CHUNK_BYTES`] of event text each.
+fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
+    let events = window.events.as_slice();
+    let first_end = events
+        .iter()
+        .position(|e| e.kind == event_type::FULL_SNAPSHOT)
+        .map_or(events.len(), |i| i + 1);
+    let mut chunks = vec![&events[..first_end]];
+    let (mut start, mut bytes) = (first_end, 0);
+    for (i, event) in events.iter().enumerate().skip(first_end) {
+        bytes += event.json.input_len();
+        if bytes >= CHUNK_BYTES || i + 1 == events.len() {
+            chunks.push(&events[start..=i]);
+            (start, bytes) = (i + 1, 0);
         }
-        gz.write_all(event.raw.get().as_bytes())?;
     }
-    gz.write_all(b"]")?;
-    Ok(BASE64.encode(gz.finish()?))
+    chunks
 }
 
-/// Reverses [`pack_events`]: the JSON text of a window's events.
-pub fn unpack_events(data: &str) -> Result<String> {
+/// The events as one JSON array, compressed events expanded. An event that cannot be expanded
+/// (its compressed data is damaged) is replaced by a custom event that says so, so that the
+/// events keep their places; the warnings say which.
+fn events_json(events: &[Event]) -> (Vec<u8>, Vec<String>) {
+    let capacity: usize = events.iter().map(|e| e.json.input_len() + 1).sum();
+    let mut json = Vec::with_capacity(capacity + 2);
+    let mut warnings = Vec::new();
+    json.push(b'[');
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        let at = json.len();
+        if let Err(err) = event.json.write_to(&mut json) {
+            json.truncate(at);
+            let message = format!("{err:#}");
+            json.extend_from_slice(damaged_event(event, &message).as_bytes());
+            warnings.push(message);
+        }
+    }
+    json.push(b']');
+    (json, warnings)
+}
+
+/// Tag of the custom event that stands in for an event whose data is damaged.
+pub const DAMAGED_TAG: &str = "replay-html: damaged event";
+
+fn damaged_event(event: &Event, problem: &str) -> String {
+    json!({
+        "type": event_type::CUSTOM,
+        "data": {"tag": DAMAGED_TAG, "payload": {"type": event.kind, "problem": problem}},
+        "timestamp": timestamp_value(event.timestamp),
+    })
+    .to_string()
+}
+
+fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
+    match problems.first() {
+        None => Vec::new(),
+        Some(first) => vec![format!(
+            "replaced {} compressed event{} that could not be decompressed by a note in the replay (first: {first})",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+        )],
+    }
+}
+
+/// gzip (libdeflate; no name and a zero time in the header, so output is reproducible) of
+/// some JSON text, as [`base122`] text.
+fn pack(json: &[u8]) -> Result<Block> {
+    let level = libdeflater::CompressionLvl::new(COMPRESSION_LEVEL)
+        .map_err(|e| anyhow::anyhow!("no compression level {COMPRESSION_LEVEL}: {e:?}"))?;
+    let mut compressor = libdeflater::Compressor::new(level);
+    let mut gz = vec![0; compressor.gzip_compress_bound(json.len())];
+    let written = compressor
+        .gzip_compress(json, &mut gz)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .context("could not compress the page's data")?;
+    gz.truncate(written);
+    Ok(Block {
+        text: base122::encode(&gz).into(),
+    })
+}
+
+/// Reverses [`pack`]: the JSON text of a block.
+pub fn unpack(text: &str) -> Result<String> {
     use std::io::Read;
-    let gz = BASE64
-        .decode(data.trim())
-        .context("the event data is not base64")?;
+    let gz = base122::decode(text.trim()).context("the data is not base-122 text")?;
     let mut json = String::new();
     flate2::read::GzDecoder::new(gz.as_slice())
         .read_to_string(&mut json)
-        .context("the event data is not gzip-compressed UTF-8")?;
+        .context("the data is not gzip-compressed UTF-8")?;
     Ok(json)
+}
+
+/// Who the person is: their name, email and first distinct id, as PostHog keeps them.
+fn who(person: Option<&Value>) -> Who {
+    let Some(person) = person else {
+        return Who::default();
+    };
+    let text = |value: Option<&Value>| {
+        value
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let property = |key: &str| text(person.pointer(&format!("/properties/{key}")));
+    let email = property("email").or_else(|| property("$email"));
+    let full_name = match (property("first_name"), property("last_name")) {
+        (Some(first), Some(last)) => Some(format!("{first} {last}")),
+        (first, last) => first.or(last),
+    };
+    let name = property("name")
+        .or(full_name)
+        .or_else(|| text(person.get("name")).filter(|n| Some(n) != email.as_ref()));
+    Who {
+        name,
+        email,
+        distinct_id: text(person.pointer("/distinct_ids/0")),
+    }
+}
+
+/// A person property with its version (`$browser` and `$browser_version`: "Chrome 156").
+fn person_property_with_version(person: Option<&Value>, key: &str) -> Option<String> {
+    let properties = person?.get("properties")?;
+    let name = properties.get(key)?.as_str()?.trim();
+    if name.is_empty() {
+        return None;
+    }
+    match properties.get(format!("{key}_version")) {
+        Some(Value::String(v)) if !v.is_empty() => Some(format!("{name} {v}")),
+        Some(Value::Number(v)) => Some(format!("{name} {v}")),
+        _ => Some(name.to_owned()),
+    }
+}
+
+/// The viewport of the recording's first Meta event.
+fn first_viewport(recording: &Recording) -> Option<Viewport> {
+    let window = recording.windows.first()?;
+    let meta = window.events.iter().find(|e| e.kind == event_type::META)?;
+    let value: Value = serde_json::from_str(&meta.json.readable()).ok()?;
+    Some(Viewport {
+        width: value.pointer("/data/width")?.as_u64()?,
+        height: value.pointer("/data/height")?.as_u64()?,
+    })
+}
+
+fn counts(markers: &[Marker], inspector: &Inspector) -> Counts {
+    use analysis::MarkerKind;
+    let level_count = |level: &str| -> usize {
+        inspector
+            .console
+            .iter()
+            .filter(|r| r.level == level)
+            .map(|r| r.count as usize)
+            .sum()
+    };
+    Counts {
+        console_errors: level_count("error") + level_count("assert"),
+        console_warnings: level_count("warn"),
+        network_requests: inspector.network.len(),
+        network_failures: inspector.network.iter().filter(|r| r.failed).count(),
+        clicks: markers
+            .iter()
+            .filter(|m| m.kind == MarkerKind::Click)
+            .count(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input;
+    use crate::input::tests::read_leaked;
 
     #[test]
-    fn packs_each_window_and_sums_it_up() {
+    fn packs_each_window_in_chunks_and_sums_it_up() {
         let input = br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1000,"windowId":"a"},
             {"type":2,"data":{"node":{},"x":"\u00e9"},"timestamp":1000,"windowId":"a"},
             {"type":2,"data":{"node":{}},"timestamp":1500,"windowId":"b"},
             {"type":3,"data":{"source":1},"timestamp":3000,"windowId":"a"}]"#;
-        let (_, rec) = input::read(input).unwrap();
-        let payload = Payload::new(&rec).unwrap();
+        let (_, rec) = read_leaked(input).unwrap();
+        let payload = Payload::new(&rec, "t").unwrap();
         let s = &payload.summary;
         assert_eq!((s.start_timestamp, s.duration), (1000.0, 2000.0));
         assert_eq!(s.first_url.as_deref(), Some("https://a/"));
-        assert_eq!(s.initial_window, 0, "the session ends in window a");
         assert_eq!(
             (
                 s.windows[1].id.as_str(),
@@ -158,9 +391,32 @@ mod tests {
             ),
             ("b", 500.0, 2)
         );
-        let a: Vec<Value> =
-            serde_json::from_str(&unpack_events(&payload.window_data[0]).unwrap()).unwrap();
-        assert_eq!(a.len(), 3);
-        assert_eq!(a[1]["data"]["x"], "é");
+        // Window a: its first chunk ends with the snapshot; the mouse move comes after.
+        let chunk_events: Vec<usize> = s.windows[0].chunks.iter().map(|c| c.events).collect();
+        assert_eq!(chunk_events, [2, 1]);
+        let first: Vec<Value> =
+            serde_json::from_str(&unpack(&payload.windows[0][0].text).unwrap()).unwrap();
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[1]["data"]["x"], "é");
+        assert!(first[1].get("windowId").is_none());
+    }
+
+    #[test]
+    fn reads_who_the_person_is() {
+        let person = json!({"name": "ada@example.com", "distinct_ids": ["ada", "x"],
+            "properties": {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
+                           "$browser": "Chrome", "$browser_version": 156, "$os": "Linux"}});
+        let who = who(Some(&person));
+        assert_eq!(who.name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(who.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(who.distinct_id.as_deref(), Some("ada"));
+        assert_eq!(
+            person_property_with_version(Some(&person), "$browser").as_deref(),
+            Some("Chrome 156")
+        );
+        assert_eq!(
+            person_property_with_version(Some(&person), "$os").as_deref(),
+            Some("Linux")
+        );
     }
 }

@@ -1,17 +1,22 @@
 //! The normalized recording: what every input format is read into, and what the payload is
 //! built from.
 //!
-//! A [`Recording`] is a list of windows, each with its rrweb events sorted by time. Events keep
-//! their original JSON text ([`RawValue`]): the bundler only looks at the few fields it needs
-//! (type, timestamp, window) and passes the rest through untouched.
+//! A [`Recording`] is a list of windows, each with its rrweb events sorted by time. Events are
+//! not copied out of the input: each keeps its text as a slice of the input ([`EventJson`]),
+//! and only the fields the bundler needs (type, source, timestamp, window) are read. A
+//! recording costs a few dozen bytes an event beyond the input itself, whatever its size, and
+//! the events reach the page byte for byte as the recorder wrote them.
 //!
-//! Readers feed events to a [`RecordingBuilder`], which decompresses posthog-js events, groups
-//! them by window, orders them by time, adds the Meta events the player needs and refuses a
-//! recording that cannot be played.
+//! Readers feed events to a [`RecordingBuilder`], which groups them by window, orders them by
+//! time, drops duplicates, adds the Meta events the player needs and refuses a recording that
+//! cannot be played. posthog-js compressed events stay compressed here; they are expanded as
+//! the page is written ([`EventJson::write_to`]), so that the expanded text, often several
+//! times the input's size, is never all in memory at once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
@@ -28,31 +33,146 @@ pub mod event_type {
     pub const PLUGIN: u8 = 6;
 }
 
+/// rrweb incremental snapshot sources (`IncrementalSource` in rrweb).
+pub mod source {
+    pub const MUTATION: u8 = 0;
+    pub const MOUSE_MOVE: u8 = 1;
+    pub const MOUSE_INTERACTION: u8 = 2;
+    pub const SCROLL: u8 = 3;
+    pub const VIEWPORT_RESIZE: u8 = 4;
+    pub const INPUT: u8 = 5;
+    pub const TOUCH_MOVE: u8 = 6;
+    pub const MEDIA_INTERACTION: u8 = 7;
+    pub const STYLE_SHEET_RULE: u8 = 8;
+    pub const LOG: u8 = 11;
+    pub const DRAG: u8 = 12;
+}
+
 /// Viewport used for an inserted Meta event when the recording never tells it.
 const FALLBACK_VIEWPORT: (u64, u64) = (1280, 720);
 
-/// One rrweb event: the fields the bundler reads, and the event's JSON text as it came in
-/// (or as rewritten by decompression).
+/// Largest timestamp magnitude taken (about the year 33,000): beyond it a timestamp is not a
+/// time, and f64 would no longer hold whole milliseconds.
+const MAX_TIMESTAMP: f64 = 1.0e15;
+
+/// One rrweb event: the fields the bundler reads, and the event's JSON text.
 #[derive(Debug, Clone)]
-pub struct Event {
+pub struct Event<'a> {
     /// Milliseconds since the Unix epoch.
     pub timestamp: f64,
     /// rrweb event type (see [`event_type`]).
     pub kind: u8,
-    /// The whole event as JSON.
-    pub raw: Box<RawValue>,
+    /// For incremental snapshots, what changed (see [`source`]).
+    pub source: Option<u8>,
+    pub json: EventJson<'a>,
+}
+
+/// The JSON text of an event.
+#[derive(Debug, Clone)]
+pub enum EventJson<'a> {
+    /// The event as the input holds it, but for the byte span `omit` of `text`, which the
+    /// recording leaves out (the event's `windowId` member: the window is where an event is
+    /// filed, not part of it, so events read alike from every input format).
+    Input {
+        text: &'a str,
+        omit: Option<(u32, u32)>,
+    },
+    /// A posthog-js compressed event (`"cv"`), as the input holds it: expanded when written.
+    Compressed(&'a str),
+    /// An event the bundler wrote: an inserted Meta event, or one rewritten by redaction.
+    Owned(Box<str>),
+}
+
+impl<'a> EventJson<'a> {
+    /// The event as the input holds it, leaving out the span `omit`.
+    fn input(text: &'a str, omit: Option<std::ops::Range<usize>>) -> EventJson<'a> {
+        let omit = omit.and_then(|span| {
+            Some((
+                u32::try_from(span.start).ok()?,
+                u32::try_from(span.end).ok()?,
+            ))
+        });
+        EventJson::Input { text, omit }
+    }
+
+    /// The text as written to the page, in up to two pieces (the text around an omitted
+    /// member), without expanding a compressed event.
+    fn pieces(&self) -> (&str, &str) {
+        match self {
+            EventJson::Input {
+                text,
+                omit: Some((start, end)),
+            } => (&text[..*start as usize], &text[*end as usize..]),
+            EventJson::Input { text, omit: None } | EventJson::Compressed(text) => (text, ""),
+            EventJson::Owned(text) => (text, ""),
+        }
+    }
+
+    /// Length of the text as the input holds it (compressed events not expanded).
+    pub fn input_len(&self) -> usize {
+        let (head, tail) = self.pieces();
+        head.len() + tail.len()
+    }
+
+    /// Whether this is posthog-js compressed, and is expanded when written.
+    pub fn is_compressed(&self) -> bool {
+        matches!(self, EventJson::Compressed(_))
+    }
+
+    /// Text to read fields from: the event as written, or for a compressed event its
+    /// compressed text (whose small fields, like `type` and `timestamp`, read the same).
+    pub fn readable(&self) -> Cow<'_, str> {
+        match self.pieces() {
+            (whole, "") => Cow::Borrowed(whole),
+            (head, tail) => Cow::Owned(format!("{head}{tail}")),
+        }
+    }
+
+    /// The event's text as the page carries it, compressed events expanded.
+    pub fn text(&self) -> Result<Cow<'_, str>> {
+        match self {
+            EventJson::Compressed(text) => Ok(Cow::Owned(posthog_compression::expand_event(text)?)),
+            _ => Ok(self.readable()),
+        }
+    }
+
+    /// Appends the event's text as the page carries it, compressed events expanded.
+    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<()> {
+        match self {
+            EventJson::Compressed(text) => {
+                out.extend_from_slice(posthog_compression::expand_event(text)?.as_bytes())
+            }
+            _ => {
+                let (head, tail) = self.pieces();
+                out.extend_from_slice(head.as_bytes());
+                out.extend_from_slice(tail.as_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether two events are written alike (compressed ones compared as compressed).
+    fn same_as(&self, other: &EventJson) -> bool {
+        let (a, b) = (self.pieces(), other.pieces());
+        a.0.len() + a.1.len() == b.0.len() + b.1.len()
+            && self.is_compressed() == other.is_compressed()
+            && a.0
+                .bytes()
+                .chain(a.1.bytes())
+                .eq(b.0.bytes().chain(b.1.bytes()))
+    }
 }
 
 /// One browser window (or tab) of a session, with its events in time order.
 #[derive(Debug, Clone)]
-pub struct Window {
+pub struct Window<'a> {
     /// The window id the recording gives (a posthog-js UUID, a small integer as text, or `""`
     /// when the input names no window).
     pub id: String,
-    pub events: Vec<Event>,
+    pub events: Vec<Event<'a>>,
 }
 
-impl Window {
+impl Window<'_> {
     pub fn start(&self) -> f64 {
         self.events.first().map_or(0.0, |e| e.timestamp)
     }
@@ -64,18 +184,18 @@ impl Window {
 
 /// A whole session, ready to be bundled.
 #[derive(Debug, Clone, Default)]
-pub struct Recording {
+pub struct Recording<'a> {
     /// The session id, when the input names one.
     pub session_id: Option<String>,
     /// PostHog's person object, when the input carries one.
     pub person: Option<Value>,
     /// Windows in order of first appearance (by time); each has a FullSnapshot.
-    pub windows: Vec<Window>,
+    pub windows: Vec<Window<'a>>,
     /// Problems that were recovered from, worded for the user.
     pub warnings: Vec<String>,
 }
 
-impl Recording {
+impl Recording<'_> {
     /// Timestamp of the first event of the whole recording.
     pub fn start(&self) -> f64 {
         self.windows
@@ -102,7 +222,7 @@ impl Recording {
     }
 
     /// The window that holds the last event: where the session ends.
-    pub fn last_window(&self) -> Option<&Window> {
+    pub fn last_window(&self) -> Option<&Window<'_>> {
         // On a tie the later window wins: it is the one that appeared last.
         self.windows
             .iter()
@@ -145,16 +265,15 @@ pub fn page_address(event: &Event) -> Option<String> {
     struct Wrapper<T> {
         data: T,
     }
+    let text = event.json.readable();
     match event.kind {
-        event_type::META => serde_json::from_str::<Wrapper<Href>>(event.raw.get())
+        event_type::META => serde_json::from_str::<Wrapper<Href>>(&text)
             .ok()?
             .data
             .href
             .filter(|h| !h.is_empty()),
         event_type::CUSTOM => {
-            let custom = serde_json::from_str::<Wrapper<Custom>>(event.raw.get())
-                .ok()?
-                .data;
+            let custom = serde_json::from_str::<Wrapper<Custom>>(&text).ok()?.data;
             match custom.tag.as_deref() {
                 Some("$pageview" | "$url_changed") => {
                     custom.payload?.href.filter(|h| !h.is_empty())
@@ -166,7 +285,8 @@ pub fn page_address(event: &Event) -> Option<String> {
     }
 }
 
-/// The fields of an event the bundler reads. Everything else stays in the raw text.
+/// The fields of an event the bundler reads. Everything else is skipped unparsed (serde_json
+/// skips without recursing, so an event of any depth is safe to read this way).
 #[derive(Deserialize)]
 struct EventHeader<'a> {
     #[serde(rename = "type")]
@@ -176,14 +296,60 @@ struct EventHeader<'a> {
     cv: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "windowId")]
     window_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Option<DataHeader<'a>>,
+}
+
+/// The fields of an event's `data` the bundler reads.
+#[derive(Deserialize)]
+struct DataHeader<'a> {
+    source: Option<u8>,
+    /// A FullSnapshot's serialized page.
+    #[serde(borrow)]
+    node: Option<&'a RawValue>,
+}
+
+/// [`EventHeader`] for events whose `data` is not an object: a compressed FullSnapshot, whose
+/// `data` is a string, or an event that is no rrweb event at all.
+#[derive(Deserialize)]
+struct PackedEventHeader<'a> {
+    #[serde(rename = "type")]
+    kind: Option<u8>,
+    timestamp: Option<f64>,
+    #[serde(borrow, default)]
+    cv: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "windowId")]
+    window_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+}
+
+impl<'a> EventHeader<'a> {
+    fn read(text: &'a str) -> Option<EventHeader<'a>> {
+        serde_json::from_str(text).ok().or_else(|| {
+            let packed: PackedEventHeader = serde_json::from_str(text).ok()?;
+            Some(EventHeader {
+                kind: packed.kind,
+                timestamp: packed.timestamp,
+                cv: packed.cv,
+                window_id: packed.window_id,
+                data: packed.data.and_then(|data| {
+                    data.get().starts_with('"').then_some(DataHeader {
+                        source: None,
+                        node: None,
+                    })
+                }),
+            })
+        })
+    }
 }
 
 /// Collects events window by window and turns them into a playable [`Recording`].
 #[derive(Default)]
-pub struct RecordingBuilder {
+pub struct RecordingBuilder<'a> {
     session_id: Option<String>,
     person: Option<Value>,
-    windows: Vec<Window>,
+    windows: Vec<Window<'a>>,
     window_index: HashMap<String, usize>,
     skipped_not_events: usize,
     too_deep: usize,
@@ -192,7 +358,7 @@ pub struct RecordingBuilder {
     warnings: Vec<String>,
 }
 
-impl RecordingBuilder {
+impl<'a> RecordingBuilder<'a> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -213,20 +379,23 @@ impl RecordingBuilder {
     }
 
     /// Adds one event. `window` is the window the input files it under, or `None` to take the
-    /// event's own `windowId` field (no field: the unnamed window `""`). Events that are not
-    /// rrweb events (no numeric `type` and `timestamp`) are skipped and counted in a warning;
-    /// `cv`-compressed events are decompressed.
-    pub fn push(&mut self, raw: &RawValue, window: Option<&str>) {
+    /// event's own `windowId` field (no field: the unnamed window `""`). Entries that are not
+    /// rrweb events (no numeric `type` and `timestamp`) are skipped and counted in a warning.
+    pub fn push(&mut self, raw: &'a RawValue, window: Option<&str>) {
+        let text = raw.get();
         // An event is an object (serde would also take `[type, timestamp]` for the header).
-        if !raw.get().starts_with('{') {
+        if !text.starts_with('{') {
             self.skipped_not_events += 1;
             return;
         }
-        if json::nesting_depth(raw.get().as_bytes()) > json::MAX_DEPTH {
+        // Too deep for a browser to rebuild. (Only long texts can nest deeply.)
+        if text.len() > 2 * json::MAX_DEPTH
+            && json::nesting_depth(text.as_bytes()) > json::MAX_DEPTH
+        {
             self.too_deep += 1;
             return;
         }
-        let Ok(header) = json::from_str_within_depth::<EventHeader>(raw.get()) else {
+        let Some(header) = EventHeader::read(text) else {
             self.skipped_not_events += 1;
             return;
         };
@@ -238,6 +407,44 @@ impl RecordingBuilder {
             self.skipped_not_events += 1;
             return;
         }
+        let json = match header.cv {
+            Some(cv) if cv.get() == posthog_compression::CV_2024_10 => {
+                // Snapshots are few and a window cannot play without one: check now that this
+                // one expands to a page (other events are expanded as the page is written).
+                if kind == event_type::FULL_SNAPSHOT
+                    && let Err(err) = posthog_compression::expand_event(text)
+                {
+                    self.undecodable.push(format!("{err:#}"));
+                    return;
+                }
+                EventJson::Compressed(text)
+            }
+            _ => {
+                if kind == event_type::FULL_SNAPSHOT
+                    && !header
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.node)
+                        .is_some_and(|node| node.get().starts_with('{'))
+                {
+                    self.snapshots_without_dom += 1;
+                    return;
+                }
+                match header.window_id {
+                    None => EventJson::input(text, None),
+                    Some(value) => match json::member_span(text, value.get(), "windowId") {
+                        Some(span) => EventJson::input(text, Some(span)),
+                        None => match without_window_id(text) {
+                            Some(rewritten) => EventJson::Owned(rewritten.into()),
+                            None => {
+                                self.skipped_not_events += 1;
+                                return;
+                            }
+                        },
+                    },
+                }
+            }
+        };
         let own_window;
         let window_id = match window {
             Some(id) => id,
@@ -246,23 +453,6 @@ impl RecordingBuilder {
                 own_window.as_str()
             }
         };
-        let mut raw = match header.cv {
-            None => raw.to_owned(),
-            Some(cv) => match posthog_compression::decompress_event(raw, cv) {
-                Ok(raw) => raw,
-                Err(err) => {
-                    self.undecodable.push(format!("{err:#}"));
-                    return;
-                }
-            },
-        };
-        if header.window_id.is_some() {
-            raw = without_window_id(&raw);
-        }
-        if kind == event_type::FULL_SNAPSHOT && !holds_a_dom(&raw) {
-            self.snapshots_without_dom += 1;
-            return;
-        }
         let index = match self.window_index.get(window_id) {
             Some(&i) => i,
             None => {
@@ -275,17 +465,23 @@ impl RecordingBuilder {
                 self.windows.len() - 1
             }
         };
+        let source = match kind {
+            event_type::INCREMENTAL_SNAPSHOT => header.data.and_then(|d| d.source),
+            _ => None,
+        };
         self.windows[index].events.push(Event {
             timestamp,
             kind,
-            raw,
+            source,
+            json,
         });
     }
 
     /// Orders, completes and checks the recording.
     ///
     /// Fails when no window has a FullSnapshot: rrweb can only replay from one.
-    pub fn finish(mut self) -> Result<Recording> {
+    pub fn finish(mut self) -> Result<Recording<'a>> {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         if self.skipped_not_events > 0 {
             let entries = match self.skipped_not_events {
                 1 => "1 entry that is not an rrweb event".to_owned(),
@@ -299,7 +495,7 @@ impl RecordingBuilder {
             self.warnings.push(format!(
                 "skipped {} event{} nested more than {} levels deep, more than a browser can rebuild",
                 self.too_deep,
-                if self.too_deep == 1 { "" } else { "s" },
+                plural(self.too_deep),
                 json::MAX_DEPTH,
             ));
         }
@@ -307,18 +503,14 @@ impl RecordingBuilder {
             self.warnings.push(format!(
                 "skipped {} full snapshot{} without a serialized page (\"data.node\")",
                 self.snapshots_without_dom,
-                if self.snapshots_without_dom == 1 {
-                    ""
-                } else {
-                    "s"
-                },
+                plural(self.snapshots_without_dom),
             ));
         }
         if let Some(first) = self.undecodable.first() {
             self.warnings.push(format!(
                 "skipped {} compressed event{} that could not be decompressed (first: {first})",
                 self.undecodable.len(),
-                if self.undecodable.len() == 1 { "" } else { "s" },
+                plural(self.undecodable.len()),
             ));
         }
 
@@ -342,7 +534,7 @@ impl RecordingBuilder {
                 .iter()
                 .any(|e| e.kind == event_type::FULL_SNAPSHOT)
             {
-                insert_missing_meta(&mut window)?;
+                insert_missing_meta(&mut window);
                 windows.push(window);
             } else {
                 without_snapshot.push(window);
@@ -352,7 +544,7 @@ impl RecordingBuilder {
         if duplicates > 0 {
             self.warnings.push(format!(
                 "dropped {duplicates} duplicate event{} (the same event twice at the same moment, as overlapping exports give)",
-                if duplicates == 1 { "" } else { "s" },
+                plural(duplicates),
             ));
         }
         if windows.is_empty() {
@@ -379,73 +571,12 @@ impl RecordingBuilder {
     }
 }
 
-/// The event without its `windowId` field: in a recording, the window is where an event is
-/// filed, not part of the event, so events read the same from every input format.
-fn without_window_id(raw: &RawValue) -> Box<RawValue> {
-    #[derive(Deserialize)]
-    struct WindowField<'a> {
-        #[serde(borrow, rename = "windowId")]
-        window_id: Option<&'a RawValue>,
-    }
-    let text = raw.get();
-    let Ok(WindowField {
-        window_id: Some(value),
-    }) = serde_json::from_str(text)
-    else {
-        return raw.to_owned();
-    };
-    let cut = remove_member(text, value.get(), "windowId").or_else(|| {
-        // The key was written unusually (escaped): rewrite the whole object.
-        let mut object: serde_json::Map<String, Value> = serde_json::from_str(text).ok()?;
-        object.remove("windowId");
-        serde_json::to_string(&object).ok()
-    });
-    cut.and_then(|text| RawValue::from_string(text).ok())
-        .unwrap_or_else(|| raw.to_owned())
-}
-
-/// Removes the member `"key": value` from the JSON object `text`, where `value` is the member's
-/// value as a slice of `text`. Returns `None` if the text around the value is not `"key":`.
-fn remove_member(text: &str, value: &str, key: &str) -> Option<String> {
-    let value_start = (value.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    let value_end = value_start + value.len();
-    let before_value = text
-        .get(..value_start)?
-        .trim_end()
-        .strip_suffix(':')?
-        .trim_end();
-    let key_start = before_value.strip_suffix(&format!("\"{key}\""))?.len();
-    let head = text[..key_start].trim_end();
-    let tail = &text[value_end..];
-    Some(match head.strip_suffix(',') {
-        // Not the first member: drop the comma before it.
-        Some(head) => format!("{head}{tail}"),
-        // The first member: drop the comma after it.
-        None => {
-            let tail = tail.trim_start();
-            format!("{head}{}", tail.strip_prefix(',').unwrap_or(tail))
-        }
-    })
-}
-
-/// Largest timestamp magnitude taken (about the year 33,000): beyond it a timestamp is not a
-/// time, and f64 would no longer hold whole milliseconds.
-const MAX_TIMESTAMP: f64 = 1.0e15;
-
-/// Whether a FullSnapshot event carries a serialized page to rebuild (`data.node`, an object).
-fn holds_a_dom(raw: &RawValue) -> bool {
-    #[derive(Deserialize)]
-    struct Data<'a> {
-        #[serde(borrow)]
-        node: &'a RawValue,
-    }
-    #[derive(Deserialize)]
-    struct Snapshot<'a> {
-        #[serde(borrow)]
-        data: Data<'a>,
-    }
-    json::from_str_within_depth::<Snapshot>(raw.get())
-        .is_ok_and(|s| s.data.node.get().starts_with('{'))
+/// The event rewritten without its `windowId`, for the rare event whose key is written
+/// unusually (escaped) and cannot be cut out of the text. `None` if it is not a JSON object.
+fn without_window_id(text: &str) -> Option<String> {
+    let mut object: serde_json::Map<String, Value> = json::from_str_within_depth(text).ok()?;
+    object.remove("windowId");
+    serde_json::to_string(&object).ok()
 }
 
 /// Removes events that are exact copies of another event of the same moment, from events
@@ -463,7 +594,7 @@ fn remove_duplicates(events: &mut Vec<Event>) -> usize {
         }
         if !kept[moment_start..]
             .iter()
-            .any(|k| k.raw.get() == event.raw.get())
+            .any(|k| k.json.same_as(&event.json))
         {
             kept.push(event);
         }
@@ -493,13 +624,13 @@ pub fn display_window_id(id: &str) -> String {
 /// Puts a Meta event before every FullSnapshot that is not preceded by one: rrweb's player
 /// takes the page's address and viewport from it. Its values come from the closest Meta event
 /// of the window (earlier first, then later), a viewport-resize event, or a page-view event.
-fn insert_missing_meta(window: &mut Window) -> Result<()> {
+fn insert_missing_meta(window: &mut Window) {
     let needs_meta = |events: &[Event], i: usize| {
         events[i].kind == event_type::FULL_SNAPSHOT
             && (i == 0 || events[i - 1].kind != event_type::META)
     };
     if !(0..window.events.len()).any(|i| needs_meta(&window.events, i)) {
-        return Ok(());
+        return;
     }
 
     let mut known = PageFacts::default();
@@ -513,12 +644,11 @@ fn insert_missing_meta(window: &mut Window) -> Result<()> {
     for (i, event) in window.events.iter().enumerate() {
         known.learn_from(event);
         if needs_meta(&window.events, i) {
-            events.push(known.meta_event(&later, event.timestamp)?);
+            events.push(known.meta_event(&later, event.timestamp));
         }
         events.push(event.clone());
     }
     window.events = events;
-    Ok(())
 }
 
 /// What the recording has told about the page so far.
@@ -534,20 +664,15 @@ impl PageFacts {
         struct Data {
             width: Option<u64>,
             height: Option<u64>,
-            source: Option<u64>,
         }
         #[derive(Deserialize)]
         struct Wrapper {
             data: Data,
         }
-        const VIEWPORT_RESIZE: u64 = 4;
-        // Meta events and viewport resizes tell the viewport. A resize event is small, so
-        // larger incremental events are not parsed at all.
-        let may_tell_viewport = event.kind == event_type::META
-            || (event.kind == event_type::INCREMENTAL_SNAPSHOT && event.raw.get().len() < 256);
-        if may_tell_viewport
-            && let Ok(w) = serde_json::from_str::<Wrapper>(event.raw.get())
-            && (event.kind == event_type::META || w.data.source == Some(VIEWPORT_RESIZE))
+        let tells_viewport =
+            event.kind == event_type::META || event.source == Some(source::VIEWPORT_RESIZE);
+        if tells_viewport
+            && let Ok(w) = serde_json::from_str::<Wrapper>(&event.json.readable())
             && let (Some(width), Some(height)) = (w.data.width, w.data.height)
         {
             self.viewport = Some((width, height));
@@ -557,7 +682,7 @@ impl PageFacts {
         }
     }
 
-    fn meta_event(&self, later: &PageFacts, timestamp: f64) -> Result<Event> {
+    fn meta_event(&self, later: &PageFacts, timestamp: f64) -> Event<'static> {
         let href = self.href.as_ref().or(later.href.as_ref());
         let (width, height) = self
             .viewport
@@ -568,17 +693,17 @@ impl PageFacts {
             "data": {"href": href.map_or("", String::as_str), "width": width, "height": height},
             "timestamp": timestamp_value(timestamp),
         });
-        Ok(Event {
+        Event {
             timestamp,
             kind: event_type::META,
-            raw: RawValue::from_string(meta.to_string())
-                .context("could not write an inserted Meta event")?,
-        })
+            source: None,
+            json: EventJson::Owned(meta.to_string().into()),
+        }
     }
 }
 
 /// A timestamp as JSON: an integer when it is one, as recorders write it.
-fn timestamp_value(timestamp: f64) -> Value {
+pub fn timestamp_value(timestamp: f64) -> Value {
     if timestamp.fract() == 0.0 && timestamp.abs() < 9.0e15 {
         json!(timestamp as i64)
     } else {
@@ -590,16 +715,20 @@ fn timestamp_value(timestamp: f64) -> Value {
 mod tests {
     use super::*;
 
-    fn raw(text: &str) -> Box<RawValue> {
-        RawValue::from_string(text.to_owned()).unwrap()
+    fn raw(text: &str) -> &RawValue {
+        serde_json::from_str(text).unwrap()
     }
 
-    fn build(events: &[(&str, &str)]) -> Result<Recording> {
+    fn build<'a>(events: &[(&str, &'a str)]) -> Result<Recording<'a>> {
         let mut builder = RecordingBuilder::new();
         for (window, event) in events {
-            builder.push(&raw(event), Some(window));
+            builder.push(raw(event), Some(window));
         }
         builder.finish()
+    }
+
+    fn text(event: &Event) -> String {
+        event.json.text().unwrap().into_owned()
     }
 
     #[test]
@@ -619,9 +748,9 @@ mod tests {
         let a: Vec<_> = rec.windows[0]
             .events
             .iter()
-            .map(|e| (e.kind, e.timestamp))
+            .map(|e| (e.kind, e.source, e.timestamp))
             .collect();
-        assert_eq!(a, [(4, 10.0), (2, 10.0), (3, 20.0)]);
+        assert_eq!(a, [(4, None, 10.0), (2, None, 10.0), (3, Some(1), 20.0)]);
         assert_eq!(rec.duration(), 20.0);
         assert_eq!(rec.last_window().unwrap().id, "b");
         assert_eq!(rec.first_url().as_deref(), Some("https://x/"));
@@ -647,7 +776,7 @@ mod tests {
             events.iter().map(|e| e.kind).collect::<Vec<_>>(),
             [4, 2, 3, 4, 2]
         );
-        let meta: Value = serde_json::from_str(events[3].raw.get()).unwrap();
+        let meta: Value = serde_json::from_str(&text(&events[3])).unwrap();
         assert_eq!(
             meta,
             json!({"type":4,"data":{"href":"https://a/","width":1024,"height":768},"timestamp":9})
@@ -661,7 +790,7 @@ mod tests {
             ("w", r#"{"type":5,"data":{"tag":"$pageview","payload":{"href":"https://later/"}},"timestamp":2}"#),
         ])
         .unwrap();
-        let meta: Value = serde_json::from_str(rec.windows[0].events[0].raw.get()).unwrap();
+        let meta: Value = serde_json::from_str(&text(&rec.windows[0].events[0])).unwrap();
         assert_eq!(
             meta["data"],
             json!({"href":"https://later/","width":1280,"height":720})
@@ -713,14 +842,14 @@ mod tests {
     fn takes_the_window_from_the_event_when_the_input_does_not_give_it() {
         let mut builder = RecordingBuilder::new();
         builder.push(
-            &raw(r#"{"type":2,"data":{"node":{}},"timestamp":1,"windowId":7}"#),
+            raw(r#"{"type":2,"data":{"node":{}},"timestamp":1,"windowId":7}"#),
             None,
         );
         builder.push(
-            &raw(r#"{"type":2,"data":{"node":{}},"timestamp":2,"windowId":"u-1"}"#),
+            raw(r#"{"type":2,"data":{"node":{}},"timestamp":2,"windowId":"u-1"}"#),
             None,
         );
-        builder.push(&raw(r#"{"type":2,"data":{"node":{}},"timestamp":3}"#), None);
+        builder.push(raw(r#"{"type":2,"data":{"node":{}},"timestamp":3}"#), None);
         let ids: Vec<_> = builder
             .finish()
             .unwrap()
@@ -753,9 +882,9 @@ mod tests {
             ),
         ] {
             let mut builder = RecordingBuilder::new();
-            builder.push(&raw(input), None);
+            builder.push(raw(input), None);
             let rec = builder.finish().unwrap();
-            assert_eq!(rec.windows[0].events.last().unwrap().raw.get(), expected);
+            assert_eq!(text(rec.windows[0].events.last().unwrap()), expected);
         }
     }
 
@@ -809,6 +938,22 @@ mod tests {
             "{:?}",
             rec.warnings
         );
+    }
+
+    #[test]
+    fn reads_the_source_of_events_of_any_depth_without_parsing_them() {
+        let deep = format!(
+            r#"{{"type":3,"data":{{"source":0,"adds":{}{}}},"timestamp":2}}"#,
+            "[".repeat(400),
+            "]".repeat(400)
+        );
+        let rec = build(&[
+            ("a", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
+            ("a", &deep),
+        ])
+        .unwrap();
+        assert_eq!(rec.windows[0].events[2].source, Some(source::MUTATION));
+        assert_eq!(text(&rec.windows[0].events[2]), deep);
     }
 
     #[test]

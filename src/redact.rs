@@ -12,11 +12,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::json;
-use crate::recording::{Event, Recording, event_type};
+use crate::recording::{Event, EventJson, Recording, event_type};
 
 /// What to remove from a recording. The default removes nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,7 +75,7 @@ impl Redaction {
     }
 
     /// The event as it may stay, or `None` to drop it.
-    fn redact_event(&self, event: Event, dom: &mut Dom) -> Result<Option<Event>> {
+    fn redact_event<'a>(&self, event: Event<'a>, dom: &mut Dom) -> Result<Option<Event<'a>>> {
         let touches = match event.kind {
             event_type::PLUGIN => {
                 self.strip_console || self.strip_network || self.strip_network_bodies
@@ -88,7 +87,12 @@ impl Redaction {
         if !touches {
             return Ok(Some(event));
         }
-        let mut value: Value = json::from_str_within_depth(event.raw.get())?;
+        // A compressed event whose data is damaged stays as it is: the page carries a note in
+        // its place (see `payload`), and nothing of it.
+        let Ok(text) = event.json.text() else {
+            return Ok(Some(event));
+        };
+        let mut value: Value = json::from_str_within_depth(&text)?;
         let keep = match event.kind {
             event_type::PLUGIN => self.redact_plugin(&mut value),
             event_type::FULL_SNAPSHOT => {
@@ -107,8 +111,8 @@ impl Redaction {
         if !keep {
             return Ok(None);
         }
-        let raw = RawValue::from_string(serde_json::to_string(&value)?)?;
-        Ok(Some(Event { raw, ..event }))
+        let json = EventJson::Owned(serde_json::to_string(&value)?.into());
+        Ok(Some(Event { json, ..event }))
     }
 
     /// Plugin events: console and network. Returns whether the event stays.

@@ -7,15 +7,17 @@ use std::fs;
 
 use serde_json::Value;
 
-use replay_html::{Format, Recording};
+use replay_html::{Format, Input, Recording};
 
 fn expected() -> Value {
     serde_json::from_slice(&fs::read(common::fixture("real/expected.json")).unwrap()).unwrap()
 }
 
-fn read(name: &str) -> (Format, Recording) {
+fn read(name: &str) -> (Format, Recording<'static>) {
     let bytes = fs::read(common::fixture(&format!("real/{name}"))).unwrap();
-    replay_html::read_recording(&bytes).unwrap_or_else(|e| panic!("{name}: {e:#}"))
+    // Kept for the rest of the test: the recording borrows from it.
+    let input: &'static Input = Box::leak(Box::new(Input::new(bytes).unwrap()));
+    input.read().unwrap_or_else(|e| panic!("{name}: {e:#}"))
 }
 
 /// The window ids a format gives the two windows: posthog-js UUIDs, or the export's integers.
@@ -39,7 +41,7 @@ fn values(recording: &Recording, window: usize) -> Vec<Value> {
     recording.windows[window]
         .events
         .iter()
-        .map(|e| serde_json::from_str(e.raw.get()).unwrap())
+        .map(|e| serde_json::from_str(&e.json.text().unwrap()).unwrap())
         .collect()
 }
 
@@ -146,7 +148,7 @@ fn compressed_events_are_expanded_and_no_event_keeps_its_window_field() {
     let (_, recording) = read("snapshots-blob_v2.jsonl");
     for window in &recording.windows {
         for event in &window.events {
-            let value: Value = serde_json::from_str(event.raw.get()).unwrap();
+            let value: Value = serde_json::from_str(&event.json.text().unwrap()).unwrap();
             assert!(
                 value.get("cv").is_none() && value.get("windowId").is_none(),
                 "{value}"
@@ -160,7 +162,7 @@ fn compressed_events_are_expanded_and_no_event_keeps_its_window_field() {
     let all: String = recording
         .windows
         .iter()
-        .flat_map(|w| w.events.iter().map(|e| e.raw.get()))
+        .flat_map(|w| w.events.iter().map(|e| e.json.text().unwrap().into_owned()))
         .collect();
     for text in expected["finalText"]
         .as_object()

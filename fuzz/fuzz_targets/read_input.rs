@@ -6,7 +6,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((_, recording)) = replay_html::read_recording(data) {
+    let Ok(input) = replay_html::Input::new(data.to_vec()) else {
+        return;
+    };
+    if let Ok((_, recording)) = input.read() {
         let options = replay_html::Options {
             redaction: replay_html::Redaction {
                 strip_network_bodies: true,
@@ -17,6 +20,6 @@ fuzz_target!(|data: &[u8]| {
             },
             ..replay_html::Options::default()
         };
-        let _ = replay_html::render(&recording, &options);
+        let _ = replay_html::write_page(&[recording], &options, std::io::sink());
     }
 });

@@ -10,12 +10,12 @@
 //! Any of them may be gzip-compressed; posthog-js compressed events (`cv`) are expanded by
 //! [`posthog_compression`] whatever the format.
 
+pub mod bundle;
 pub mod posthog_compression;
 pub mod posthog_export;
 pub mod rrweb_events;
 pub mod snapshot_lines;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 
@@ -52,28 +52,37 @@ impl fmt::Display for Format {
 /// What the tool reads, said in errors about input it does not recognise.
 pub const SUPPORTED: &str = "a PostHog recording export (\"Export to file\"), PostHog snapshot JSONL, or a JSON array of rrweb events";
 
-/// Reads a recording from the bytes of an input file.
-pub fn read(bytes: &[u8]) -> Result<(Format, Recording)> {
-    let bytes = gunzip_if_compressed(bytes)?;
-    let text = decode_text(&bytes)?;
-    if looks_like_lines(text) {
-        return Ok((Format::SnapshotLines, snapshot_lines::read(text)?));
+/// An input file, made ready to read: expanded if it was gzip-compressed, checked to be UTF-8
+/// text, and with PostHog's bare `undefined` read as `null`. Recordings read from it borrow
+/// their events from it.
+pub struct Input {
+    text: String,
+}
+
+impl Input {
+    /// Takes the bytes of an input file.
+    pub fn new(bytes: Vec<u8>) -> Result<Input> {
+        let bytes = gunzip_if_compressed(bytes)?;
+        let mut text = decode_text(bytes)?;
+        repair_bare_undefined(&mut text);
+        Ok(Input { text })
     }
-    let repaired: String;
-    let document: &RawValue = match serde_json::from_str(text) {
-        Ok(document) => document,
-        Err(err) => {
-            repaired = repair_bare_undefined(text, &err).ok_or_else(|| json_error(&err))?;
-            serde_json::from_str(&repaired).map_err(|e| json_error(&e))?
+
+    /// Finds the format and reads the recording.
+    pub fn read(&self) -> Result<(Format, Recording<'_>)> {
+        let text = self.text.as_str();
+        if looks_like_lines(text) {
+            return Ok((Format::SnapshotLines, snapshot_lines::read(text)?));
         }
-    };
-    match document.get().as_bytes().first() {
-        Some(b'{') => posthog_export::read(document),
-        Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
-            Ok((Format::SnapshotLines, snapshot_lines::read(document.get())?))
+        let document: &RawValue = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+        match document.get().as_bytes().first() {
+            Some(b'{') => posthog_export::read(document),
+            Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
+                Ok((Format::SnapshotLines, snapshot_lines::read(document.get())?))
+            }
+            Some(b'[') => Ok((Format::RrwebEvents, rrweb_events::read(document)?)),
+            _ => bail!("it is JSON, but not a recording: expected {SUPPORTED}"),
         }
-        Some(b'[') => Ok((Format::RrwebEvents, rrweb_events::read(document)?)),
-        _ => bail!("it is JSON, but not a recording: expected {SUPPORTED}"),
     }
 }
 
@@ -89,32 +98,34 @@ pub(crate) fn json_error(err: &serde_json::Error) -> anyhow::Error {
 }
 
 /// Inputs may arrive gzip-compressed (a saved download, a proxy capture): expand them.
-fn gunzip_if_compressed(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
+fn gunzip_if_compressed(bytes: Vec<u8>) -> Result<Vec<u8>> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Cow::Borrowed(bytes));
+        return Ok(bytes);
     }
     let mut out = Vec::new();
-    MultiGzDecoder::new(bytes)
+    MultiGzDecoder::new(bytes.as_slice())
         .read_to_end(&mut out)
         .context("it starts like gzip data but does not decompress")?;
-    Ok(Cow::Owned(out))
+    Ok(out)
 }
 
 /// The input as UTF-8 text, without a byte-order mark.
-fn decode_text(bytes: &[u8]) -> Result<&str> {
+fn decode_text(mut bytes: Vec<u8>) -> Result<String> {
     if bytes.starts_with(&[0xff, 0xfe])
         || bytes.starts_with(&[0xfe, 0xff])
-        || is_bomless_utf16(bytes)
+        || is_bomless_utf16(&bytes)
     {
         bail!(
             "it is UTF-16 text, and recordings are UTF-8: convert it first (for example `iconv -f UTF-16 -t UTF-8`)"
         );
     }
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "it is not UTF-8 text (invalid byte at offset {}): expected {SUPPORTED}",
-            e.valid_up_to()
+            e.utf8_error().valid_up_to()
         )
     })?;
     if text.trim().is_empty() {
@@ -143,32 +154,37 @@ fn looks_like_lines(text: &str) -> bool {
 }
 
 /// PostHog's exporter writes `"person":undefined` when it has no person (it builds the JSON by
-/// hand). Given the parser's error, and where it stopped at a bare `undefined`, returns the text
-/// with it read as `null`, padded to keep every later line and column as they were. Returns
-/// `None` when the error is something else.
-fn repair_bare_undefined(text: &str, err: &serde_json::Error) -> Option<String> {
+/// hand). Where the text may hold a bare `undefined` (after `:`, `[` or `,`), and it indeed
+/// stops the parser, each one the parser stops at is read as `null`, padded to keep every later
+/// line and column as they were. Anything else that is wrong is left for the reader to report.
+fn repair_bare_undefined(text: &mut String) {
     const WORD: &str = "undefined";
     const PATCH: &str = "null     ";
     const MAX_REPAIRS: usize = 16;
-    let mut text = text.to_owned();
-    let mut err = Some((err.line(), err.column()));
-    let mut repaired = false;
+    let may_hold_one = text.match_indices(WORD).any(|(at, _)| {
+        matches!(
+            text[..at].trim_end().as_bytes().last(),
+            Some(b':' | b'[' | b',')
+        )
+    });
+    if !may_hold_one {
+        return;
+    }
     for _ in 0..MAX_REPAIRS {
-        let Some((line, column)) = err else { break };
-        let offset = byte_offset(&text, line, column)?;
+        let Err(err) = serde_json::from_str::<&RawValue>(text) else {
+            return;
+        };
+        let Some(offset) = byte_offset(text, err.line(), err.column()) else {
+            return;
+        };
         // serde_json reports the error at, or just after, the first character it could not take.
         let Some(start) = (offset.saturating_sub(1)..=offset)
             .find(|&i| text.get(i..).is_some_and(|t| t.starts_with(WORD)))
         else {
-            break;
+            return;
         };
         text.replace_range(start..start + WORD.len(), PATCH);
-        repaired = true;
-        err = serde_json::from_str::<&RawValue>(&text)
-            .err()
-            .map(|e| (e.line(), e.column()));
     }
-    repaired.then_some(text)
 }
 
 /// Byte offset of a 1-based line and column (columns count bytes, as serde_json does).
@@ -182,31 +198,44 @@ fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Reads an input as the bundler does, keeping it for the rest of the test.
+    pub(crate) fn read_leaked(bytes: &[u8]) -> Result<(Format, Recording<'static>)> {
+        let input: &'static Input = Box::leak(Box::new(Input::new(bytes.to_vec())?));
+        input.read()
+    }
+
+    fn read(bytes: &[u8]) -> Result<Format> {
+        Ok(read_leaked(bytes)?.0)
+    }
 
     fn error_of(input: &[u8]) -> String {
         format!("{:#}", read(input).unwrap_err())
     }
 
-    fn repair(text: &str) -> Option<String> {
-        let err = serde_json::from_str::<&RawValue>(text).unwrap_err();
-        repair_bare_undefined(text, &err)
+    fn repair(text: &str) -> String {
+        let mut text = text.to_owned();
+        repair_bare_undefined(&mut text);
+        text
     }
 
     #[test]
     fn reads_bare_undefined_as_null_and_keeps_positions() {
         let text = "{\"a\":undefined,\"b\":[1,\n  undefined]}";
-        assert_eq!(
-            repair(text).unwrap(),
-            "{\"a\":null     ,\"b\":[1,\n  null     ]}"
-        );
+        assert_eq!(repair(text), "{\"a\":null     ,\"b\":[1,\n  null     ]}");
     }
 
     #[test]
     fn does_not_repair_other_errors() {
-        assert_eq!(repair(r#"{"a":"undefined",}"#), None);
-        assert_eq!(repair(r#"{"a":nope}"#), None);
+        for text in [
+            r#"{"a":"undefined",}"#,
+            r#"{"a":nope}"#,
+            r#"{"a":"x:undefined"}"#,
+        ] {
+            assert_eq!(repair(text), text);
+        }
     }
 
     #[test]
@@ -242,7 +271,7 @@ mod tests {
     #[test]
     fn tolerates_a_byte_order_mark() {
         let input = b"\xef\xbb\xbf[{\"type\":2,\"data\":{\"node\":{}},\"timestamp\":1}]";
-        assert_eq!(read(input).unwrap().0, Format::RrwebEvents);
+        assert_eq!(read(input).unwrap(), Format::RrwebEvents);
     }
 
     #[test]
@@ -252,7 +281,8 @@ mod tests {
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
         gz.write_all(br#"[{"type":2,"data":{"node":{}},"timestamp":1}]"#)
             .unwrap();
-        let (format, rec) = read(&gz.finish().unwrap()).unwrap();
+        let input = Input::new(gz.finish().unwrap()).unwrap();
+        let (format, rec) = input.read().unwrap();
         assert_eq!(format, Format::RrwebEvents);
         assert_eq!(rec.windows.len(), 1);
     }

@@ -41,7 +41,7 @@ struct Data20221202<'a> {
 }
 
 /// Reads a JSON object document: a PostHog export, or a lone snapshot line.
-pub fn read(document: &RawValue) -> Result<(Format, Recording)> {
+pub fn read(document: &RawValue) -> Result<(Format, Recording<'_>)> {
     let envelope: Envelope = serde_json::from_str(document.get())
         .context("it is a JSON object, but not a PostHog export")?;
     let (version, data) = match (envelope.version, envelope.data) {
@@ -106,7 +106,7 @@ fn id_text(id: Option<Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input;
+    use crate::input::tests::read_leaked as read;
 
     const SNAPSHOT: &str = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":1000"#;
 
@@ -115,7 +115,7 @@ mod tests {
         let input = format!(
             r#"{{"version":"2023-04-28","data":{{"id":"s-1","person":{{"name":"Ada"}},"snapshots":[{SNAPSHOT},"windowId":1}},{SNAPSHOT},"windowId":"w-b"}}]}}}}"#
         );
-        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        let (format, rec) = read(input.as_bytes()).unwrap();
         assert_eq!(format, Format::PosthogExport20230428);
         assert_eq!(rec.session_id.as_deref(), Some("s-1"));
         assert_eq!(rec.person.as_ref().unwrap()["name"], "Ada");
@@ -128,7 +128,7 @@ mod tests {
         let input = format!(
             r#"{{"version":"2023-04-28","data":{{"person":undefined,"snapshots":[{SNAPSHOT}}}]}}}}"#
         );
-        let (_, rec) = input::read(input.as_bytes()).unwrap();
+        let (_, rec) = read(input.as_bytes()).unwrap();
         assert_eq!(rec.session_id, None);
         assert_eq!(rec.person, None);
     }
@@ -138,7 +138,7 @@ mod tests {
         let input = format!(
             r#"{{"version":"2022-12-02","data":{{"person":null,"snapshotsByWindowId":{{"w-a":[{SNAPSHOT}}}]}}}}}}"#
         );
-        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        let (format, rec) = read(input.as_bytes()).unwrap();
         assert_eq!(format, Format::PosthogExport20221202);
         assert_eq!(rec.windows[0].id, "w-a");
     }
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn refuses_an_unknown_version_and_says_which() {
         let input = br#"{"version":"2031-01-01","data":{}}"#;
-        let err = format!("{:#}", input::read(input).unwrap_err());
+        let err = format!("{:#}", read(input).unwrap_err());
         assert!(
             err.contains("\"2031-01-01\"") && err.contains("2023-04-28"),
             "{err}"
@@ -156,13 +156,13 @@ mod tests {
     #[test]
     fn refuses_an_export_without_snapshots() {
         let input = br#"{"version":"2023-04-28","data":{"id":"x"}}"#;
-        let err = format!("{:#}", input::read(input).unwrap_err());
+        let err = format!("{:#}", read(input).unwrap_err());
         assert!(err.contains("needs a \"snapshots\" array"), "{err}");
     }
 
     #[test]
     fn refuses_an_object_that_is_no_export() {
-        let err = format!("{:#}", input::read(br#"{"hello":"world"}"#).unwrap_err());
+        let err = format!("{:#}", read(br#"{"hello":"world"}"#).unwrap_err());
         assert!(err.contains("without a \"version\""), "{err}");
     }
 }

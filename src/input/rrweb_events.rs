@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 use crate::recording::{Recording, RecordingBuilder};
 
 /// Reads a JSON array document of events.
-pub fn read(document: &RawValue) -> Result<Recording> {
+pub fn read(document: &RawValue) -> Result<Recording<'_>> {
     let events: Vec<&RawValue> =
         serde_json::from_str(document.get()).context("it is a JSON array, but not of events")?;
     let mut builder = RecordingBuilder::new();
@@ -20,7 +20,8 @@ pub fn read(document: &RawValue) -> Result<Recording> {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::{self, Format};
+    use crate::input::Format;
+    use crate::input::tests::read_leaked as read;
 
     #[test]
     fn reads_events_with_and_without_window_ids() {
@@ -28,7 +29,7 @@ mod tests {
             br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1},
             {"type":2,"data":{"node":{}},"timestamp":1},
             {"type":2,"data":{"node":{}},"timestamp":2,"windowId":"b"}]"#;
-        let (format, rec) = input::read(input).unwrap();
+        let (format, rec) = read(input).unwrap();
         assert_eq!(format, Format::RrwebEvents);
         let ids: Vec<_> = rec.windows.iter().map(|w| w.id.as_str()).collect();
         assert_eq!(ids, ["", "b"]);
@@ -36,7 +37,7 @@ mod tests {
 
     #[test]
     fn refuses_an_empty_array() {
-        let err = format!("{:#}", input::read(b"[]").unwrap_err());
+        let err = format!("{:#}", read(b"[]").unwrap_err());
         assert!(err.contains("no rrweb events"), "{err}");
     }
 }

@@ -74,7 +74,7 @@ pub fn is_snapshot_line(value: &RawValue) -> bool {
 }
 
 /// Reads JSONL text.
-pub fn read(text: &str) -> Result<Recording> {
+pub fn read(text: &str) -> Result<Recording<'_>> {
     let mut builder = RecordingBuilder::new();
     let mut bad_lines = Vec::new();
     let mut good_lines = 0usize;
@@ -122,7 +122,8 @@ pub fn read(text: &str) -> Result<Recording> {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::{self, Format};
+    use crate::input::Format;
+    use crate::input::tests::read_leaked as read;
 
     const SNAPSHOT: &str = r#"{"type":2,"data":{"node":{}},"timestamp":1}"#;
 
@@ -132,7 +133,7 @@ mod tests {
             "[\"a\",{SNAPSHOT}]\r\n\r\n{{\"type\":3,\"data\":{{\"source\":1}},\"timestamp\":2,\"windowId\":\"a\"}}\r\n\
              {{\"window_id\":\"b\",\"data\":[{SNAPSHOT}]}}\n{{\"windowId\":3,\"data\":[{SNAPSHOT}]}}\n[\"\",{SNAPSHOT}]\n"
         );
-        let (format, rec) = input::read(input.as_bytes()).unwrap();
+        let (format, rec) = read(input.as_bytes()).unwrap();
         assert_eq!(format, Format::SnapshotLines);
         let windows: Vec<_> = rec
             .windows
@@ -147,7 +148,7 @@ mod tests {
     #[test]
     fn skips_a_bad_line_and_says_which() {
         let input = format!("[\"a\",{SNAPSHOT}]\n[\"a\",{{\"type\":3,\n[\"a\",{SNAPSHOT}]\n");
-        let (_, rec) = input::read(input.as_bytes()).unwrap();
+        let (_, rec) = read(input.as_bytes()).unwrap();
         assert!(
             rec.warnings[0].starts_with("skipped line 2 is not valid JSON"),
             "{:?}",
@@ -157,7 +158,7 @@ mod tests {
 
     #[test]
     fn refuses_lines_that_are_none_of_the_shapes() {
-        let err = format!("{:#}", input::read(b"{\"a\":1}\n{\"b\":2}\n").unwrap_err());
+        let err = format!("{:#}", read(b"{\"a\":1}\n{\"b\":2}\n").unwrap_err());
         assert!(
             err.contains("none is a snapshot line (line 1 is not a snapshot line"),
             "{err}"
@@ -167,7 +168,7 @@ mod tests {
     #[test]
     fn reads_a_single_line() {
         let input = format!("[\"a\",{SNAPSHOT}]");
-        let (format, _) = input::read(input.as_bytes()).unwrap();
+        let (format, _) = read(input.as_bytes()).unwrap();
         assert_eq!(format, Format::SnapshotLines);
     }
 }

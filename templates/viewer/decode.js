@@ -1,34 +1,96 @@
-// replay-html viewer, part 1 of 3: reading the payload this page carries.
+// replay-html viewer: reading the data this page carries (see src/payload.rs and page.html).
 //
-// The page holds a JSON summary (#replay-summary) and, for each window, its events as
-// base64 of gzip of a JSON array (script[data-window="N"]). Expanding uses the browser's own
-// DecompressionStream: no library, no network.
+// - #replay-settings: how the viewer starts (plain JSON);
+// - script[data-summary="R"]: recording R's summary (plain JSON);
+// - script[data-recording="R"][data-inspector]: its inspector rows;
+// - script[data-recording="R"][data-window="W"][data-chunk="C"]: its events, window by window,
+//   in chunks; the first chunk of a window ends with the window's first full snapshot.
+// Every block but the summaries is JSON, gzip-compressed, written as base-122 text. Expanding
+// uses the browser's own DecompressionStream: no library, no network.
 
-/** The summary written by the bundler (see src/payload.rs). */
-function readSummary() {
-  const element = document.getElementById('replay-summary');
-  if (!element) throw new Error('this file holds no replay summary; it may have been cut short');
+/** Parses a plain JSON element of the page. */
+function readJson(selector, what) {
+  const element = document.querySelector(selector);
+  if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
   return JSON.parse(element.textContent);
 }
 
-/** Bytes of a base64 text. */
-function base64ToBytes(text) {
-  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+/** The viewer's settings, as the bundler wrote them. */
+function readSettings() {
+  return readJson('#replay-settings', 'viewer settings');
 }
 
-/** The events of window number `index`, expanded and parsed. */
-async function decodeWindowEvents(index) {
-  const element = document.querySelector(`script[data-window="${index}"]`);
-  if (!element) throw new Error(`this file holds no events for window ${index + 1}; it may have been cut short`);
+/** The summaries of the recordings this page holds, in order. */
+function readSummaries() {
+  const elements = document.querySelectorAll('script[data-summary]');
+  if (elements.length === 0) throw new Error('this file holds no recording; it may have been cut short');
+  return Array.from(elements, (element) => JSON.parse(element.textContent));
+}
+
+// Base-122 (src/base122.rs): each character carries 7 bits; the values the HTML parser would
+// change (NUL, CR) or that could end the element ('<') travel in two-byte characters.
+const BASE122_ILLEGAL = [0x00, 0x0d, 0x3c];
+const BASE122_PAIR = 0x80;
+const BASE122_LAST = 0x200;
+
+/** Bytes of a base-122 text. */
+function base122ToBytes(text) {
+  const bytes = new Uint8Array(Math.floor((text.length * 2 * 7) / 8) + 1);
+  let length = 0;
+  let bits = 0;
+  let count = 0;
+  const push = (group) => {
+    bits = (bits << 7) | group;
+    count += 7;
+    if (count >= 8) {
+      count -= 8;
+      bytes[length++] = (bits >> count) & 0xff;
+      bits &= (1 << count) - 1;
+    }
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < BASE122_PAIR) {
+      push(code);
+    } else if (code < BASE122_LAST) {
+      const pair = code - BASE122_PAIR;
+      push(BASE122_ILLEGAL[pair >> 7]);
+      push(pair & 0x7f);
+    } else {
+      push(BASE122_ILLEGAL[code - BASE122_LAST]);
+    }
+  }
+  return bytes.subarray(0, length);
+}
+
+/** The JSON value a data block holds. */
+async function decodeBlock(element, what) {
+  if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
   if (typeof DecompressionStream !== 'function') {
     throw new Error('this browser cannot expand the replay (it lacks DecompressionStream); open it in a current Chrome, Edge, Firefox or Safari');
   }
-  const bytes = base64ToBytes(element.textContent.trim());
+  const bytes = base122ToBytes(element.textContent);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const text = await new Response(stream).text();
-  return JSON.parse(text);
+  return JSON.parse(await new Response(stream).text());
+}
+
+/** Recording `recording`'s inspector rows: {console, network, events}. */
+function decodeInspector(recording) {
+  const element = document.querySelector(`script[data-recording="${recording}"][data-inspector]`);
+  return decodeBlock(element, 'inspector data');
+}
+
+/** The events of one chunk of a window. */
+function decodeChunk(recording, window, chunk) {
+  const element = document.querySelector(
+    `script[data-recording="${recording}"][data-window="${window}"][data-chunk="${chunk}"]`,
+  );
+  return decodeBlock(element, `events for window ${window + 1}`);
+}
+
+/** All the events of a window, in order. */
+async function decodeWindowEvents(recording, window, chunkCount) {
+  const chunks = [];
+  for (let chunk = 0; chunk < chunkCount; chunk++) chunks.push(await decodeChunk(recording, window, chunk));
+  return chunks.flat();
 }

@@ -41,7 +41,7 @@ const state = {
 };
 
 try {
-  summary = readSummary();
+  summary = readSummaries()[0];
 } catch (error) {
   fail(error);
 }
@@ -91,7 +91,9 @@ function enqueue(change) {
 }
 
 function windowEvents(index) {
-  if (!state.events.has(index)) state.events.set(index, decodeWindowEvents(index));
+  if (!state.events.has(index)) {
+    state.events.set(index, decodeWindowEvents(0, index, summary.windows[index].chunks.length));
+  }
   return state.events.get(index);
 }
 
@@ -165,8 +167,18 @@ function buildWindowPicker() {
   elements.windowPicker.hidden = false;
 }
 
+/** The window that holds the session's last event: where the page starts. */
+function lastWindow() {
+  let last = 0;
+  summary.windows.forEach((w, index) => {
+    if (w.end >= summary.windows[last].end) last = index;
+  });
+  return last;
+}
+
 async function start() {
   showFacts();
+  summary.initialWindow = lastWindow();
   buildWindowPicker();
   const first = summary.windows[summary.initialWindow];
   await showWindow(summary.initialWindow, first.start, false);

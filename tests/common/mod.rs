@@ -130,28 +130,23 @@ pub fn assert_plays_cleanly(report: &Value) {
     );
 }
 
-/// What a produced page carries: its summary, and each window's events as JSON text,
-/// decompressed.
+/// What a produced page carries of its (first) recording: its summary, and each window's
+/// events as JSON text (one array), decompressed.
 pub fn page_contents(html: &str) -> (Value, Vec<String>) {
-    let between = |text: &str, start: &str| -> Option<String> {
-        let at = text.find(start)? + start.len();
-        Some(text[at..at + text[at..].find("</script>")?].to_owned())
-    };
-    let summary = between(
-        html,
-        r#"<script type="application/json" id="replay-summary">"#,
-    )
-    .expect("a summary");
-    let summary: Value = serde_json::from_str(&summary).expect("the summary is JSON");
-    let windows = (0..summary["windows"].as_array().unwrap().len())
-        .map(|i| {
-            let data = between(
-                html,
-                &format!(r#"<script type="application/x-replay-html-events" data-window="{i}">"#),
-            )
-            .expect("event data for every window");
-            replay_html::payload::unpack_events(&data).expect("event data decompresses")
+    let mut recordings = replay_html::input::bundle::read_page(html).expect("the page reads back");
+    let recording = recordings.remove(0);
+    let windows = recording
+        .windows
+        .iter()
+        .map(|chunks| {
+            let events: Vec<Value> = chunks
+                .iter()
+                .flat_map(|chunk| {
+                    serde_json::from_str::<Vec<Value>>(chunk).expect("a chunk is JSON")
+                })
+                .collect();
+            serde_json::to_string(&events).unwrap()
         })
         .collect();
-    (summary, windows)
+    (recording.summary, windows)
 }

@@ -1,0 +1,184 @@
+//! A page replay-html wrote: the recordings it carries, read back.
+//!
+//! The page holds, per recording, a summary (`<script type="application/json"
+//! data-summary="R">`), and data blocks (`<script type="text/x-replay-html-data" ...>`): its
+//! inspector rows and, window by window, its events in chunks (see `templates/page.html` and
+//! [`crate::payload`]). Reading them back needs no HTML parser: the bundler writes these
+//! elements itself, and nothing inside them can end them.
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::payload::{self, FORMAT_VERSION};
+
+/// What a page carries of one recording.
+#[derive(Debug)]
+pub struct PageRecording {
+    pub summary: Value,
+    /// The inspector's rows, as JSON text.
+    pub inspector: String,
+    /// Per window, in order, the JSON text (an array of events) of each of its chunks.
+    pub windows: Vec<Vec<String>>,
+}
+
+/// Whether a text is a page replay-html wrote.
+pub fn is_page(text: &str) -> bool {
+    let head = &text[..text.len().min(4096)];
+    head.trim_start()
+        .get(..15)
+        .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype html>"))
+        && head.contains("<meta name=\"generator\" content=\"replay-html ")
+}
+
+/// Reads the recordings of a page, in order.
+pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
+    let mut recordings: Vec<PageRecording> = Vec::new();
+    for element in Elements::new(text) {
+        let attribute = |name: &str| element.attribute(name);
+        let index = |name: &str| -> Result<usize> {
+            attribute(name)
+                .and_then(|v| v.parse().ok())
+                .with_context(|| format!("a data element has no {name} number"))
+        };
+        if let Some(r) = attribute("data-summary") {
+            let r: usize = r.parse().context("a summary has no recording number")?;
+            if r != recordings.len() {
+                bail!(
+                    "its recordings are out of order (summary {r} where {} was due)",
+                    recordings.len()
+                );
+            }
+            let summary: Value = serde_json::from_str(element.content)
+                .context("a recording's summary is not JSON")?;
+            let version = summary.get("formatVersion").and_then(Value::as_u64);
+            if version != Some(u64::from(FORMAT_VERSION)) {
+                bail!(
+                    "it was written by another version of replay-html (payload version {}, this one reads {FORMAT_VERSION})",
+                    version.map_or("unknown".to_owned(), |v| v.to_string())
+                );
+            }
+            recordings.push(PageRecording {
+                summary,
+                inspector: String::new(),
+                windows: Vec::new(),
+            });
+            continue;
+        }
+        if element.kind() != Some("text/x-replay-html-data") {
+            continue;
+        }
+        let r = index("data-recording")?;
+        let recording = recordings.get_mut(r).with_context(|| {
+            format!("it has data for recording {r} before that recording's summary")
+        })?;
+        let json = payload::unpack(element.content)
+            .with_context(|| format!("the data of recording {r} is damaged"))?;
+        if attribute("data-inspector").is_some() {
+            recording.inspector = json;
+            continue;
+        }
+        let (w, c) = (index("data-window")?, index("data-chunk")?);
+        if w == recording.windows.len() {
+            recording.windows.push(Vec::new());
+        }
+        match recording.windows.get_mut(w) {
+            Some(chunks) if chunks.len() == c => chunks.push(json),
+            _ => bail!("the chunks of recording {r} are out of order (window {w}, chunk {c})"),
+        }
+    }
+    if recordings.is_empty() {
+        bail!("it is a page, but holds no recording replay-html can read");
+    }
+    Ok(recordings)
+}
+
+/// A `<script>` element of a page: its opening tag's attributes and its content.
+struct Element<'a> {
+    tag: &'a str,
+    content: &'a str,
+}
+
+impl<'a> Element<'a> {
+    /// An attribute's value (`Some("")` for a bare attribute).
+    fn attribute(&self, name: &str) -> Option<&'a str> {
+        let mut rest = self.tag;
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = &rest[at + name.len()..];
+            rest = after;
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            if let Some(value) = after.strip_prefix("=\"") {
+                return value.find('"').map(|end| &value[..end]);
+            }
+            if after.starts_with([' ', '>']) || after.is_empty() {
+                return Some("");
+            }
+        }
+        None
+    }
+
+    fn kind(&self) -> Option<&'a str> {
+        self.attribute("type")
+    }
+}
+
+/// The `<script>` elements of a page, in order.
+struct Elements<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Elements<'a> {
+    fn new(text: &'a str) -> Self {
+        Elements { rest: text }
+    }
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Element<'a>;
+
+    fn next(&mut self) -> Option<Element<'a>> {
+        let start = self.rest.find("<script")?;
+        let after = &self.rest[start + "<script".len()..];
+        let tag_end = after.find('>')?;
+        let body = &after[tag_end + 1..];
+        let end = body.find("</script>")?;
+        self.rest = &body[end + "</script>".len()..];
+        Some(Element {
+            tag: &after[..tag_end],
+            content: &body[..end],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_back_what_the_bundler_wrote() {
+        let input = br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1000,"windowId":"a"},
+            {"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1000,"windowId":"a"},
+            {"type":6,"data":{"plugin":"rrweb/console@1","payload":{"level":"error","payload":["\"</script>\""]}},"timestamp":1200,"windowId":"a"},
+            {"type":2,"data":{"node":{}},"timestamp":1500,"windowId":"b"}]"#;
+        let bundle = crate::bundle(input, &crate::Options::default()).unwrap();
+        assert!(is_page(&bundle.html));
+        let recordings = read_page(&bundle.html).unwrap();
+        assert_eq!(recordings.len(), 1);
+        let recording = &recordings[0];
+        assert_eq!(recording.summary["windows"][1]["id"], "b");
+        assert_eq!(recording.windows.len(), 2);
+        let first: Vec<Value> = serde_json::from_str(&recording.windows[0][0]).unwrap();
+        assert_eq!(first[1]["type"], 2);
+        let inspector: Value = serde_json::from_str(&recording.inspector).unwrap();
+        assert_eq!(inspector["console"][0]["text"], "</script>");
+    }
+
+    #[test]
+    fn refuses_a_page_that_is_not_a_bundle() {
+        assert!(!is_page("<!doctype html><title>x</title>"));
+        let err = read_page("<!doctype html><script>alert(1)</script>").unwrap_err();
+        assert!(err.to_string().contains("holds no recording"), "{err}");
+    }
+}
