@@ -71,7 +71,8 @@ pub fn bundle(input: &[u8], options: &Options) -> Result<Bundle> {
     let input = Input::new(input.to_vec())?;
     let (format, recording) = input.read()?;
     let mut html = Vec::new();
-    let warnings = write_page(&[recording], options, &mut html)?;
+    let mut warnings = recording.warnings.clone();
+    warnings.extend(write_page(&[recording], options, &mut html)?);
     Ok(Bundle {
         html: String::from_utf8(html)?,
         format,
@@ -80,7 +81,8 @@ pub fn bundle(input: &[u8], options: &Options) -> Result<Bundle> {
 }
 
 /// Writes the page of one recording, or of a collection of several, redacted as the options
-/// ask. Returns the warnings of the recordings and of writing them.
+/// ask. Returns the problems met while writing (damaged compressed events); the recordings'
+/// own warnings are theirs to report.
 pub fn write_page(
     recordings: &[Recording],
     options: &Options,
@@ -89,7 +91,6 @@ pub fn write_page(
     let mut warnings = Vec::new();
     let mut payloads = Vec::with_capacity(recordings.len());
     for recording in recordings {
-        warnings.extend(recording.warnings.iter().cloned());
         let redacted;
         let recording = if options.redaction.is_none() {
             recording

@@ -73,7 +73,7 @@ impl Default for ViewerSettings {
 }
 
 /// The page's colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     Light,
@@ -91,6 +91,76 @@ impl Theme {
             Theme::Auto => "auto",
         }
     }
+}
+
+impl std::str::FromStr for Theme {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<Theme> {
+        match text {
+            "light" => Ok(Theme::Light),
+            "dark" => Ok(Theme::Dark),
+            "auto" => Ok(Theme::Auto),
+            _ => bail!("{text:?} is not a theme: use light, dark or auto"),
+        }
+    }
+}
+
+/// The playback speeds the viewer offers, as PostHog's player does.
+pub const SPEEDS: [f64; 8] = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 8.0, 16.0];
+
+/// Reads a playback speed: one of [`SPEEDS`].
+pub fn parse_speed(text: &str) -> Result<f64> {
+    let speed: f64 = text
+        .trim()
+        .trim_end_matches('x')
+        .parse()
+        .ok()
+        .unwrap_or(f64::NAN);
+    if SPEEDS.contains(&speed) {
+        Ok(speed)
+    } else {
+        bail!("{text:?} is not a speed the viewer offers: use 0.5, 1, 1.5, 2, 3, 4, 8 or 16")
+    }
+}
+
+/// Reads a moment of the session as milliseconds: seconds (`90`, `12.5`), hours, minutes and
+/// seconds (`1h2m3s`, `1m30s`, `45s`), or a clock (`1:30`, `1:02:03`). The viewer reads a
+/// link's `#t=` alike (templates/viewer).
+pub fn parse_moment(text: &str) -> Result<f64> {
+    let wrong = || anyhow::anyhow!("{text:?} is not a moment: use seconds (90), 1m30s or 1:30");
+    let text = text.trim();
+    let number = |s: &str| -> Result<f64> {
+        s.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .ok_or_else(wrong)
+    };
+    let seconds = if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        if parts.len() > 3 {
+            return Err(wrong());
+        }
+        parts.iter().try_fold(0.0, |total, part| {
+            Ok::<f64, anyhow::Error>(total * 60.0 + number(part)?)
+        })?
+    } else if text.ends_with(['h', 'm', 's']) {
+        let mut total = 0.0;
+        let mut rest = text;
+        for (unit, scale) in [('h', 3600.0), ('m', 60.0), ('s', 1.0)] {
+            if let Some((value, after)) = rest.split_once(unit) {
+                total += number(value)? * scale;
+                rest = after;
+            }
+        }
+        if !rest.is_empty() {
+            return Err(wrong());
+        }
+        total
+    } else {
+        number(text)?
+    };
+    Ok(seconds * 1000.0)
 }
 
 /// Writes the whole page for one recording, or for a collection of several.
@@ -285,6 +355,28 @@ mod tests {
         );
         let offline = content_security_policy(&scripts, true);
         assert!(!offline.contains("http"), "{offline}");
+    }
+
+    #[test]
+    fn reads_moments_and_speeds_as_the_viewer_does() {
+        for (text, ms) in [
+            ("90", 90_000.0),
+            ("12.5", 12_500.0),
+            ("1m30s", 90_000.0),
+            ("45s", 45_000.0),
+            ("1h2m3s", 3_723_000.0),
+            ("2m", 120_000.0),
+            ("1:30", 90_000.0),
+            ("1:02:03", 3_723_000.0),
+        ] {
+            assert_eq!(parse_moment(text).unwrap(), ms, "{text}");
+        }
+        for text in ["", "-5", "1m30", "1:2:3:4", "soon", "1x2s", "NaN"] {
+            assert!(parse_moment(text).is_err(), "{text:?}");
+        }
+        assert_eq!(parse_speed("1.5").unwrap(), 1.5);
+        assert_eq!(parse_speed("16x").unwrap(), 16.0);
+        assert!(parse_speed("5").is_err() && parse_speed("fast").is_err());
     }
 
     #[test]
