@@ -22,7 +22,11 @@
 
 pub mod analysis;
 pub mod base122;
+pub mod batch;
+pub mod export;
+pub mod files;
 pub mod input;
+pub mod inspect;
 mod json;
 pub mod page;
 pub mod payload;

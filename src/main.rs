@@ -1,13 +1,16 @@
 //! The `replay-html` command: parses the command line and calls the library.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use replay_html::Input;
+use anyhow::{Context, Result, bail};
+use clap::{CommandFactory, Parser, Subcommand};
+use replay_html::batch::{Batch, Outcome};
+use replay_html::files::{self, Source};
+use replay_html::input::{self, Input, Read};
+use replay_html::inspect::{FailureReport, InputReport, Inspection};
 
 #[derive(Parser)]
 #[command(
@@ -22,16 +25,38 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Bundle a recording into one HTML file.
+    /// Bundle recordings into one HTML file (or a file each, with --out-dir).
     #[command(after_help = BUNDLE_EXAMPLES)]
     Bundle(BundleArgs),
+    /// Tell what inputs or bundled pages hold: format, session, windows, events, URLs, console
+    /// errors, failed requests, sizes and problems.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
+    /// Write the recording a page holds (or any input's) back out as a PostHog export, which
+    /// PostHog's "Load from file" opens and which bundles back to the same page.
+    #[command(after_help = EXTRACT_EXAMPLES)]
+    Extract(ExtractArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write a page for each command into a folder.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write replay-html.1, replay-html-bundle.1, ... into this folder.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 const BUNDLE_EXAMPLES: &str = "\
 Inputs (found from the content, not the file name): a PostHog recording export
-(\"Export to file\", versions 2023-04-28 and 2022-12-02), PostHog snapshot JSONL,
-or a JSON array of rrweb events; any of them may be gzip-compressed. Several
-inputs, or a folder of them, make one page that lists its recordings.
+(\"Export to file\", versions 2023-04-28 and 2022-12-02), PostHog snapshot JSONL
+(also as snappy blocks), a JSON array of rrweb events, posthog-js capture requests
+(/s/ bodies a proxy saved), or a page replay-html wrote; any may be gzip-compressed.
+Several inputs, or a folder of them, make one page that lists its recordings.
 
 Examples:
   replay-html bundle export-0193…-ph-recording.json          writes export-0193…-ph-recording.html
@@ -41,18 +66,58 @@ Examples:
   replay-html bundle recording.json --embed --autoplay --start 1m30s -o widget.html
                                                               for an iframe in a wiki or dashboard
   replay-html bundle a.json b.jsonl exports/ -o review.html   many recordings in one page
+  replay-html bundle --out-dir pages/ exports/ captures/      a page each, on all cores
+  replay-html bundle captures/ --session 01a2… -o one.html    one session of a proxy's /s/ captures
   curl … | replay-html bundle - -o - > replay.html             standard input to standard output";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  replay-html inspect export-0193…-ph-recording.json
+  replay-html inspect replay.html --json | jq '.recordings[0].console_errors'
+  replay-html inspect captures/                               every session of a proxy's captures";
+
+const EXTRACT_EXAMPLES: &str = "\
+Examples:
+  replay-html extract replay.html                 writes export-<session id>-ph-recording.json
+  replay-html extract replay.html -o export.json
+  replay-html extract review.html --recording 01a2… -o one.json
+  replay-html extract review.html --out-dir exports/      every recording of a collection
+  replay-html extract snapshots.jsonl -o export.json      any input, as a PostHog export";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Install, for example:
+  replay-html completions bash > ~/.local/share/bash-completion/completions/replay-html
+  replay-html completions zsh > ~/.zfunc/_replay-html
+  replay-html completions fish > ~/.config/fish/completions/replay-html.fish";
+
+const MAN_EXAMPLES: &str = "\
+Install, for example:
+  mkdir -p ~/.local/share/man/man1 && replay-html man --out-dir ~/.local/share/man/man1
+  man replay-html-bundle";
 
 #[derive(clap::Args)]
 struct BundleArgs {
-    /// The recordings to bundle: files, or folders of them; `-` reads standard input.
+    /// The recordings to bundle: files, folders or glob patterns; `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 
     /// Where to write the page; `-` writes standard output. [default: the input's name with
     /// `.html`, in the current folder]
-    #[arg(short, long, value_name = "OUT")]
+    #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
+
+    /// Write a page for each recording into this folder, on all cores, going on past inputs
+    /// that fail, and skipping pages newer than their inputs.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+
+    /// With --out-dir: bundle pages that are up to date too.
+    #[arg(long, requires = "out_dir")]
+    force: bool,
+
+    /// Only the recording of this session (capture requests hold many).
+    #[arg(long, value_name = "ID")]
+    session: Option<String>,
 
     /// Title of the page. [default: the session id, or else the first URL]
     #[arg(long, value_name = "TEXT")]
@@ -68,6 +133,37 @@ struct BundleArgs {
 
     #[command(flatten)]
     redaction: RedactionArgs,
+}
+
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// The inputs: files, folders or glob patterns; `-` reads standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+
+    /// Print a JSON object (documented in the README) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct ExtractArgs {
+    /// A page replay-html wrote (or any input it reads).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+
+    /// Where to write the export; `-` writes standard output. [default:
+    /// export-<session id>-ph-recording.json, in the current folder]
+    #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
+    output: Option<PathBuf>,
+
+    /// Which recording of a page that holds several: its session id, or its number (1, 2, ...).
+    #[arg(long, value_name = "ID")]
+    recording: Option<String>,
+
+    /// Write every recording the input holds into this folder, an export each.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
 }
 
 /// How the page starts; whoever opens it can change each.
@@ -170,9 +266,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bundle(args) => bundle(args),
+        Command::Inspect(args) => inspect(args),
+        Command::Extract(args) => extract(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "replay-html", &mut io::stdout());
+            Ok(())
+        }
+        Command::Man { out_dir: None } => clap_mangen::Man::new(Cli::command())
+            .render(&mut io::stdout())
+            .context("could not write the manual page"),
+        Command::Man { out_dir: Some(dir) } => fs::create_dir_all(&dir)
+            .and_then(|()| clap_mangen::generate_to(Cli::command(), &dir))
+            .with_context(|| format!("could not write the manual pages into {}", dir.display())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Output piped into a command that stopped reading (`| head`): nothing is wrong.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("replay-html: error: {err:#}");
             ExitCode::FAILURE
@@ -180,51 +290,48 @@ fn main() -> ExitCode {
     }
 }
 
-/// An input as named on the command line.
-struct Source {
-    path: PathBuf,
-    /// How messages name it.
-    name: String,
-}
-
-impl Source {
-    fn is_stdin(&self) -> bool {
-        self.path == Path::new("-")
-    }
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
 fn bundle(args: BundleArgs) -> Result<()> {
-    let sources = sources(&args.inputs)?;
-    let output = output_path(&args.inputs, &sources, args.output)?;
+    let sources = files::sources(&args.inputs)?;
     let options = replay_html::Options {
         title: args.title,
         offline: args.offline,
         redaction: args.redaction.redaction(),
         viewer: args.viewer.settings(),
     };
-    let inputs = sources
-        .iter()
-        .map(|source| {
-            let bytes = read_input(&source.path, source.is_stdin())
-                .with_context(|| format!("could not read {}", source.name))?;
-            Input::new(bytes).with_context(|| format!("could not bundle {}", source.name))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut recordings = Vec::with_capacity(inputs.len());
-    let mut formats = Vec::with_capacity(inputs.len());
-    for (input, source) in inputs.iter().zip(&sources) {
-        let (format, recording) = input
-            .read()
-            .with_context(|| format!("could not bundle {}", source.name))?;
+    if let Some(out_dir) = &args.out_dir {
+        let batch = Batch {
+            out_dir,
+            force: args.force,
+            session: args.session.as_deref(),
+            options: &options,
+        };
+        return report_batch(batch.run(&sources)?);
+    }
+    let output = output_path(&args.inputs, &sources, args.output)?;
+    let inputs = load(&sources)?;
+    let reads = select_session(input::read_inputs(&inputs), args.session.as_deref())?;
+    let mut recordings = Vec::with_capacity(reads.len());
+    let mut formats = Vec::with_capacity(reads.len());
+    for read in reads {
+        let name = names(&sources, &read.inputs);
+        let recording = read
+            .recording
+            .with_context(|| format!("could not bundle {name}"))?;
         for warning in &recording.warnings {
-            eprintln!("replay-html: warning: {}: {warning}", source.name);
+            eprintln!("replay-html: warning: {name}: {warning}");
         }
-        formats.push(format);
+        formats.push(read.format);
         recordings.push(recording);
     }
-    let what = match sources.as_slice() {
-        [only] => only.name.clone(),
-        all => format!("{} recordings", all.len()),
+    let what = match recordings.len() {
+        1 => names(&sources, &(0..sources.len()).collect::<Vec<_>>()),
+        n => format!("{n} recordings"),
     };
     let write = |out: &mut dyn Write| {
         replay_html::write_page(&recordings, &options, out)
@@ -232,7 +339,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
     };
     let warnings = match &output {
         None => write(&mut io::stdout().lock())?,
-        Some(path) => write_atomically(path, write)
+        Some(path) => files::write_atomically(path, write)
             .with_context(|| format!("could not write {}", path.display()))?,
     };
     for warning in &warnings {
@@ -252,55 +359,244 @@ fn bundle(args: BundleArgs) -> Result<()> {
     Ok(())
 }
 
-/// The inputs named on the command line, folders replaced by the files in them (in name
-/// order, hidden files left out).
-fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
-    if inputs.len() > 1 && inputs.iter().any(|p| p == Path::new("-")) {
-        anyhow::bail!("standard input (-) can only be the one input");
-    }
-    let mut sources = Vec::new();
-    for path in inputs {
-        if path == Path::new("-") {
-            sources.push(Source {
-                path: path.clone(),
-                name: "standard input".to_owned(),
-            });
-        } else if path.is_dir() {
-            let mut files: Vec<PathBuf> = fs::read_dir(path)
-                .with_context(|| format!("could not read the folder {}", path.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && !p
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
-                .collect();
-            if files.is_empty() {
-                anyhow::bail!("the folder {} holds no file to bundle", path.display());
+/// Prints what a batch made, skipped and could not make; fails if anything failed.
+fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
+    let (mut made, mut skipped, mut failed) = (0, 0, Vec::new());
+    for outcome in &outcomes {
+        match outcome {
+            Outcome::Made {
+                page,
+                from,
+                format,
+                warnings,
+            } => {
+                made += 1;
+                for warning in warnings {
+                    eprintln!("replay-html: warning: {from}: {warning}");
+                }
+                eprintln!(
+                    "replay-html: wrote {} ({format}, from {from})",
+                    page.display()
+                );
             }
-            files.sort();
-            sources.extend(files.into_iter().map(|path| Source {
-                name: path.display().to_string(),
-                path,
-            }));
-        } else {
-            sources.push(Source {
-                path: path.clone(),
-                name: path.display().to_string(),
-            });
+            Outcome::Skipped { .. } => skipped += 1,
+            Outcome::Failed { from, error } => failed.push(format!("{from}: {error}")),
         }
     }
-    Ok(sources)
+    eprintln!(
+        "replay-html: made {made}, skipped {skipped} (up to date; --force bundles them again), failed {}",
+        failed.len()
+    );
+    for failure in &failed {
+        eprintln!("replay-html: failed: {failure}");
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} could not be bundled",
+            failed.len(),
+            outcomes.len()
+        );
+    }
+    Ok(())
 }
 
-fn read_input(path: &Path, from_stdin: bool) -> io::Result<Vec<u8>> {
-    if from_stdin {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
+fn inspect(args: InspectArgs) -> Result<()> {
+    let sources = files::sources(&args.inputs)?;
+    let inputs = load(&sources)?;
+    let mut inspection = Inspection {
+        inputs: sources
+            .iter()
+            .zip(&inputs)
+            .map(|(source, input)| {
+                let file_bytes =
+                    fs::metadata(&source.path).map_or(input.text_len() as u64, |m| m.len());
+                InputReport::new(
+                    source.name(),
+                    file_bytes,
+                    input.container(),
+                    input.text_len(),
+                )
+            })
+            .collect(),
+        recordings: Vec::new(),
+        failures: Vec::new(),
+    };
+    for read in input::read_inputs(&inputs) {
+        match read.recording {
+            Ok(recording) => inspection.recordings.push(replay_html::inspect::report(
+                read.inputs,
+                read.format,
+                &recording,
+            )),
+            Err(err) => inspection.failures.push(FailureReport {
+                inputs: read.inputs,
+                error: format!("{err:#}"),
+            }),
+        }
+    }
+    let text = if args.json {
+        serde_json::to_string_pretty(&inspection)? + "\n"
     } else {
-        fs::read(path)
+        inspection.to_text()?
+    };
+    io::stdout().lock().write_all(text.as_bytes())?;
+    match (
+        inspection.recordings.is_empty(),
+        inspection.failures.first(),
+    ) {
+        (true, Some(failure)) => bail!(
+            "could not read {}: {}",
+            names(&sources, &failure.inputs),
+            failure.error
+        ),
+        (true, None) => bail!("no recording could be read"),
+        _ => Ok(()),
+    }
+}
+
+fn extract(args: ExtractArgs) -> Result<()> {
+    let sources = files::sources(std::slice::from_ref(&args.input))?;
+    let inputs = load(&sources)?;
+    let name = names(&sources, &[0]);
+    let mut recordings = input::read_inputs(&inputs)
+        .into_iter()
+        .map(|read| {
+            read.recording
+                .with_context(|| format!("could not read {name}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(wanted) = &args.recording {
+        let by_number = || {
+            let n: usize = wanted.parse().ok()?;
+            (1..=recordings.len()).contains(&n).then(|| n - 1)
+        };
+        let position = recordings
+            .iter()
+            .position(|r| r.session_id.as_deref() == Some(wanted.as_str()))
+            .or_else(by_number)
+            .with_context(|| {
+                format!(
+                    "{name} holds no recording {wanted:?} (it holds {})",
+                    recording_ids(&recordings)
+                )
+            })?;
+        recordings = vec![recordings.swap_remove(position)];
+    }
+    if let Some(dir) = &args.out_dir {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the folder {}", dir.display()))?;
+        for (n, recording) in recordings.iter().enumerate() {
+            write_export(
+                recording,
+                Some(dir.join(export_name(recording, n))),
+                &sources[0],
+            )?;
+        }
+        return Ok(());
+    }
+    let [recording] = recordings.as_slice() else {
+        bail!(
+            "{name} holds {} recordings ({}): pick one with --recording ID, or write them all with --out-dir DIR",
+            recordings.len(),
+            recording_ids(&recordings)
+        );
+    };
+    let output = match args.output {
+        Some(path) if path == Path::new("-") => None,
+        Some(path) => Some(path),
+        None => Some(PathBuf::from(export_name(recording, 0))),
+    };
+    write_export(recording, output, &sources[0])
+}
+
+/// Writes a recording's export to a file (never over the input itself) or standard output.
+fn write_export(
+    recording: &replay_html::Recording,
+    output: Option<PathBuf>,
+    source: &Source,
+) -> Result<()> {
+    let write = |out: &mut dyn Write| replay_html::export::write_export(recording, out);
+    let Some(path) = output else {
+        return write(&mut io::BufWriter::new(io::stdout().lock()));
+    };
+    if !source.is_stdin()
+        && fs::canonicalize(&path)
+            .ok()
+            .is_some_and(|p| Some(p) == fs::canonicalize(&source.path).ok())
+    {
+        bail!(
+            "{} is the input itself: name another file with -o",
+            path.display()
+        );
+    }
+    files::write_atomically(&path, write)
+        .with_context(|| format!("could not write {}", path.display()))?;
+    eprintln!("replay-html: wrote {}", path.display());
+    Ok(())
+}
+
+/// PostHog's own name for an export, `export-<session id>-ph-recording.json`.
+fn export_name(recording: &replay_html::Recording, n: usize) -> String {
+    let id = recording
+        .session_id
+        .clone()
+        .unwrap_or_else(|| format!("recording-{}", n + 1));
+    format!("export-{}-ph-recording.json", files::safe_file_stem(&id))
+}
+
+fn recording_ids(recordings: &[replay_html::Recording]) -> String {
+    recordings
+        .iter()
+        .enumerate()
+        .map(|(n, r)| r.session_id.clone().unwrap_or_else(|| (n + 1).to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads and unwraps every source; the first that fails stops the run.
+fn load(sources: &[Source]) -> Result<Vec<Input>> {
+    sources
+        .iter()
+        .map(|source| {
+            Input::new(source.read()?).with_context(|| format!("could not read {}", source.name()))
+        })
+        .collect()
+}
+
+/// Keeps only the recording of `session`, when one is asked for.
+fn select_session<'a>(reads: Vec<Read<'a>>, session: Option<&str>) -> Result<Vec<Read<'a>>> {
+    let Some(session) = session else {
+        return Ok(reads);
+    };
+    let ids: Vec<String> = reads
+        .iter()
+        .filter_map(|r| r.recording.as_ref().ok()?.session_id.clone())
+        .collect();
+    let chosen: Vec<Read> = reads
+        .into_iter()
+        .filter(|r| {
+            r.recording
+                .as_ref()
+                .is_ok_and(|r| r.session_id.as_deref() == Some(session))
+        })
+        .collect();
+    if chosen.is_empty() {
+        let held = if ids.is_empty() {
+            "none with an id".to_owned()
+        } else {
+            ids.join(", ")
+        };
+        bail!("no input holds session {session:?} (they hold {held})");
+    }
+    Ok(chosen)
+}
+
+/// How messages name the sources at these indexes.
+fn names(sources: &[Source], indexes: &[usize]) -> String {
+    match indexes {
+        [one] => sources[*one].name(),
+        [first, rest @ ..] => format!("{} and {} more", sources[*first].name(), rest.len()),
+        [] => "no input".to_owned(),
     }
 }
 
@@ -315,7 +611,7 @@ fn output_path(
         (Some(path), _, _) if path == Path::new("-") => Ok(None),
         (Some(path), _, _) => Ok(Some(path)),
         (None, _, [source]) if source.is_stdin() => {
-            anyhow::bail!("reading standard input needs -o OUT (or -o - for standard output)")
+            bail!("reading standard input needs -o OUT (or -o - for standard output)")
         }
         (None, [input], _) if input.is_dir() || sources.len() == 1 => {
             let stem = input
@@ -323,34 +619,8 @@ fn output_path(
                 .with_context(|| format!("{} names no file: give -o OUT", input.display()))?;
             Ok(Some(PathBuf::from(stem).with_extension("html")))
         }
-        (None, _, _) => anyhow::bail!("several recordings make one page: name it with -o OUT"),
+        (None, _, _) => bail!(
+            "several recordings make one page: name it with -o OUT, or a page each with --out-dir DIR"
+        ),
     }
-}
-
-/// Writes a file through `write`, into a temporary file beside the target that is renamed over
-/// the target once complete: a failed run never leaves a partial file and never replaces an
-/// existing one. The file gets the mode of the file it replaces, or else the usual mode for a
-/// new file (0666 less the umask: readable by a web server), not the temporary file's 0600.
-fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".replay-html-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_or(0o666, |m| m.permissions().mode());
-        builder.permissions(fs::Permissions::from_mode(mode));
-    }
-    let file = builder
-        .tempfile_in(dir)
-        .context("could not create a temporary file beside it")?;
-    let mut out = io::BufWriter::with_capacity(1 << 20, file);
-    let value = write(&mut out)?;
-    let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(value)
 }

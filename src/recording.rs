@@ -193,6 +193,9 @@ pub struct Recording<'a> {
     pub windows: Vec<Window<'a>>,
     /// Problems that were recovered from, worded for the user.
     pub warnings: Vec<String>,
+    /// How many events the input gives after a later event of their window (they were put in
+    /// time order).
+    pub out_of_order: usize,
 }
 
 impl Recording<'_> {
@@ -355,6 +358,7 @@ pub struct RecordingBuilder<'a> {
     too_deep: usize,
     snapshots_without_dom: usize,
     undecodable: Vec<String>,
+    out_of_order: usize,
     warnings: Vec<String>,
 }
 
@@ -469,6 +473,9 @@ impl<'a> RecordingBuilder<'a> {
             event_type::INCREMENTAL_SNAPSHOT => header.data.and_then(|d| d.source),
             _ => None,
         };
+        if self.windows[index].end() > timestamp {
+            self.out_of_order += 1;
+        }
         self.windows[index].events.push(Event {
             timestamp,
             kind,
@@ -567,6 +574,7 @@ impl<'a> RecordingBuilder<'a> {
             person: self.person,
             windows,
             warnings: self.warnings,
+            out_of_order: self.out_of_order,
         })
     }
 }
@@ -752,6 +760,10 @@ mod tests {
             .collect();
         assert_eq!(a, [(4, None, 10.0), (2, None, 10.0), (3, Some(1), 20.0)]);
         assert_eq!(rec.duration(), 20.0);
+        assert_eq!(
+            rec.out_of_order, 1,
+            "the Meta event came after the mouse move"
+        );
         assert_eq!(rec.last_window().unwrap().id, "b");
         assert_eq!(rec.first_url().as_deref(), Some("https://x/"));
     }

@@ -227,3 +227,44 @@ fn a_successful_run_replaces_the_output_and_leaves_no_temporary_file() {
     );
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn prints_shell_completions_and_a_manual_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = run(&["completions", shell]);
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        assert!(
+            script.contains("replay-html")
+                && script.contains("out-dir")
+                && script.contains("extract"),
+            "{shell}: {script}"
+        );
+    }
+    let output = run(&["man"]);
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(
+        page.starts_with(".ie") || page.starts_with(".TH"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(
+        page.contains(".TH replay-html 1") && page.contains("bundle") && page.contains("inspect")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["man", "--out-dir", dir.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundle_page = fs::read_to_string(dir.path().join("replay-html-bundle.1")).unwrap();
+    assert!(
+        bundle_page.contains("mask\\-selector") && bundle_page.contains("out\\-dir"),
+        "{bundle_page}"
+    );
+    for command in ["inspect", "extract", "completions", "man"] {
+        assert!(
+            dir.path().join(format!("replay-html-{command}.1")).exists(),
+            "{command}"
+        );
+    }
+}

@@ -45,7 +45,7 @@ fn values(recording: &Recording, window: usize) -> Vec<Value> {
         .collect()
 }
 
-const ALL_WINDOWS: [(&str, Format, bool); 8] = [
+const ALL_WINDOWS: [(&str, Format, bool); 10] = [
     (
         "export-2023-04-28-int-windows.json",
         Format::PosthogExport20230428,
@@ -73,6 +73,13 @@ const ALL_WINDOWS: [(&str, Format, bool); 8] = [
         false,
     ),
     ("snapshots-blob_v1.jsonl", Format::SnapshotLines, false),
+    // The same lines, snappy-compressed by snappyjs as PostHog's storage holds them.
+    (
+        "snapshots-decompress-false.bin",
+        Format::SnapshotLines,
+        false,
+    ),
+    ("snapshots-long-term.snappy", Format::SnapshotLines, false),
     ("rrweb-events.json", Format::RrwebEvents, false),
 ];
 
@@ -221,4 +228,62 @@ fn bundling_the_real_recording_twice_gives_the_same_bytes() {
     let a = replay_html::bundle(&input, &replay_html::Options::default()).unwrap();
     let b = replay_html::bundle(&input, &replay_html::Options::default()).unwrap();
     assert!(a.html == b.html);
+}
+
+/// The `/s/` request bodies posthog-js sent while recording, read together: the same session
+/// as the export, with the person's distinct id.
+#[test]
+fn capture_requests_read_to_the_recorded_session() {
+    let expected = expected();
+    let mut bodies: Vec<_> = fs::read_dir(common::fixture("real/capture"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "body"))
+        .collect();
+    bodies.sort();
+    assert_eq!(
+        bodies.len() as u64,
+        expected["snapshotRequests"].as_u64().unwrap()
+    );
+    let inputs: Vec<Input> = bodies
+        .iter()
+        .map(|p| Input::new(fs::read(p).unwrap()).unwrap())
+        .collect();
+    let reads = replay_html::input::read_inputs(&inputs);
+    assert_eq!(reads.len(), 1, "one session");
+    let session = &reads[0];
+    assert_eq!(session.format, Format::CaptureRequests);
+    assert_eq!(session.inputs, (0..bodies.len()).collect::<Vec<_>>());
+    let recording = session.recording.as_ref().unwrap();
+    assert!(recording.warnings.is_empty(), "{:?}", recording.warnings);
+    assert_eq!(
+        recording.session_id.as_deref(),
+        expected["sessionId"].as_str()
+    );
+    assert_eq!(
+        recording.person.as_ref().unwrap()["distinct_ids"][0],
+        expected["distinctId"]
+    );
+    let (_, reference) = read("export-2023-04-28-uuid-windows.json");
+    assert_eq!(recording.windows.len(), reference.windows.len());
+    for i in 0..recording.windows.len() {
+        assert_eq!(recording.windows[i].id, reference.windows[i].id);
+        assert_eq!(values(recording, i), values(&reference, i), "window {i}");
+    }
+}
+
+/// A page replay-html wrote reads back as an input: the same session.
+#[test]
+fn a_page_reads_back_to_the_session_it_holds() {
+    let (_, reference) = read("export-2023-04-28-uuid-windows.json");
+    let export = fs::read(common::fixture("real/export-2023-04-28-uuid-windows.json")).unwrap();
+    let page = replay_html::bundle(&export, &replay_html::Options::default()).unwrap();
+    let input = Input::new(page.html.into_bytes()).unwrap();
+    let (format, recording) = input.read().unwrap();
+    assert_eq!(format, Format::Page);
+    assert_eq!(recording.session_id, reference.session_id);
+    assert_eq!(recording.person, reference.person);
+    for i in 0..reference.windows.len() {
+        assert_eq!(values(&recording, i), values(&reference, i), "window {i}");
+    }
 }

@@ -23,6 +23,8 @@
 //    tests/fixtures/real/export-2023-04-28-no-id-person-undefined.json  no data.id, "person":undefined
 //    tests/fixtures/real/export-2022-12-02.json          snapshotsByWindowId
 //    tests/fixtures/real/snapshots-blob_v2.jsonl         ["<window>", event] lines, events as sent (cv kept)
+//    tests/fixtures/real/snapshots-decompress-false.bin  the same lines as length-prefixed snappy blocks
+//    tests/fixtures/real/snapshots-long-term.snappy      the same lines as one raw snappy block
 //    tests/fixtures/real/snapshots-windowid-lines.jsonl  {...event,"windowId":"<uuid>"} lines, CRLF, blank lines
 //    tests/fixtures/real/snapshots-blob_v1.jsonl         {"window_id":..,"data":[one /s/ batch]} lines
 //    tests/fixtures/real/rrweb-events.json               bare array, decompressed, with windowId
@@ -49,6 +51,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { writeSnappyFixtures } from './snappy-blocks.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -575,6 +578,7 @@ function buildOutputs(baseUrl, scenario) {
 
   // blocks: events as the SDK sent them, capture order
   writeFile(path.join(FIXTURES, 'snapshots-blob_v2.jsonl'), raw.map((r) => json([r.windowId, r.event]) + '\n').join(''));
+  writeSnappyFixtures(FIXTURES);
   const lines = raw.map((r) => json({ ...r.event, windowId: r.windowId }));
   lines.splice(Math.min(3, lines.length), 0, '');
   lines.splice(Math.floor(lines.length / 2), 0, '');

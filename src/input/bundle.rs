@@ -23,7 +23,10 @@ pub struct PageRecording {
 
 /// Whether a text is a page replay-html wrote.
 pub fn is_page(text: &str) -> bool {
-    let head = &text[..text.len().min(4096)];
+    let head = text
+        .char_indices()
+        .nth(4096)
+        .map_or(text, |(end, _)| &text[..end]);
     head.trim_start()
         .get(..15)
         .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype html>"))
@@ -178,6 +181,7 @@ mod tests {
     #[test]
     fn refuses_a_page_that_is_not_a_bundle() {
         assert!(!is_page("<!doctype html><title>x</title>"));
+        assert!(!is_page(&"é".repeat(5000)));
         let err = read_page("<!doctype html><script>alert(1)</script>").unwrap_err();
         assert!(err.to_string().contains("holds no recording"), "{err}");
     }

@@ -1,29 +1,34 @@
-//! Reading recordings: finds the format from the content (never from the file name) and hands
-//! the bytes to the reader of that format.
+//! Reading recordings: takes off what an input is wrapped in ([`container`]), finds its format
+//! from the content (never from the file name), and hands it to the reader of that format.
 //!
 //! | format | module |
 //! |---|---|
 //! | PostHog "Export to file" JSON, versions 2023-04-28 and 2022-12-02 | [`posthog_export`] |
 //! | PostHog snapshot JSONL (the API's `blob_v2` answer, stored blocks) | [`snapshot_lines`] |
 //! | A bare JSON array of rrweb events | [`rrweb_events`] |
+//! | posthog-js capture requests (`/s/` bodies a proxy saved) | [`capture`] |
+//! | A page replay-html wrote | [`bundle`] |
 //!
-//! Any of them may be gzip-compressed; posthog-js compressed events (`cv`) are expanded by
-//! [`posthog_compression`] whatever the format.
+//! Any of them may be gzip-compressed, and snapshot JSONL may come as snappy blocks;
+//! posthog-js compressed events (`cv`) are expanded by [`posthog_compression`] whatever the
+//! format.
 
 pub mod bundle;
+pub mod capture;
+pub mod container;
 pub mod posthog_compression;
 pub mod posthog_export;
 pub mod rrweb_events;
 pub mod snapshot_lines;
 
 use std::fmt;
-use std::io::Read;
 
-use anyhow::{Context, Result, bail};
-use flate2::read::MultiGzDecoder;
+use anyhow::{Result, bail};
 use serde_json::value::RawValue;
 
-use crate::recording::Recording;
+pub use container::Container;
+
+use crate::recording::{Recording, RecordingBuilder};
 
 /// The input formats replay-html reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,10 @@ pub enum Format {
     SnapshotLines,
     /// A JSON array of rrweb events, with or without `windowId`.
     RrwebEvents,
+    /// posthog-js capture requests (`$snapshot` events), grouped by session.
+    CaptureRequests,
+    /// A page replay-html wrote.
+    Page,
 }
 
 impl fmt::Display for Format {
@@ -45,45 +54,185 @@ impl fmt::Display for Format {
             Format::PosthogExport20221202 => "PostHog export (version 2022-12-02)",
             Format::SnapshotLines => "PostHog snapshot JSONL",
             Format::RrwebEvents => "rrweb event array",
+            Format::CaptureRequests => "posthog-js capture requests",
+            Format::Page => "replay-html page",
         })
     }
 }
 
 /// What the tool reads, said in errors about input it does not recognise.
-pub const SUPPORTED: &str = "a PostHog recording export (\"Export to file\"), PostHog snapshot JSONL, or a JSON array of rrweb events";
+pub const SUPPORTED: &str = "a PostHog recording export (\"Export to file\"), PostHog snapshot JSONL, a JSON array of rrweb events, \
+     posthog-js capture requests, or a page replay-html wrote";
 
-/// An input file, made ready to read: expanded if it was gzip-compressed, checked to be UTF-8
-/// text, and with PostHog's bare `undefined` read as `null`. Recordings read from it borrow
-/// their events from it.
+/// An input file, made ready to read: unwrapped ([`container`]), checked to be UTF-8 text,
+/// with PostHog's bare `undefined` read as `null`, and for a page, its data expanded.
+/// Recordings read from it borrow their events from it.
 pub struct Input {
+    container: Container,
     text: String,
+    /// For a page replay-html wrote: the recordings it carries.
+    page: Option<Vec<bundle::PageRecording>>,
 }
 
 impl Input {
     /// Takes the bytes of an input file.
     pub fn new(bytes: Vec<u8>) -> Result<Input> {
-        let bytes = gunzip_if_compressed(bytes)?;
+        let (container, bytes) = container::unwrap(bytes)?;
         let mut text = decode_text(bytes)?;
-        repair_bare_undefined(&mut text);
-        Ok(Input { text })
+        let page = if bundle::is_page(&text) {
+            Some(bundle::read_page(&text)?)
+        } else {
+            repair_bare_undefined(&mut text);
+            None
+        };
+        Ok(Input {
+            container,
+            text,
+            page,
+        })
     }
 
-    /// Finds the format and reads the recording.
+    /// What the input was wrapped in.
+    pub fn container(&self) -> Container {
+        self.container
+    }
+
+    /// Size of the input's text, unwrapped.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Reads the input's recording; fails if it holds several (read them with [`read_inputs`]).
     pub fn read(&self) -> Result<(Format, Recording<'_>)> {
-        let text = self.text.as_str();
-        if looks_like_lines(text) {
-            return Ok((Format::SnapshotLines, snapshot_lines::read(text)?));
-        }
-        let document: &RawValue = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-        match document.get().as_bytes().first() {
-            Some(b'{') => posthog_export::read(document),
-            Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
-                Ok((Format::SnapshotLines, snapshot_lines::read(document.get())?))
+        let mut reading = read_inputs(std::slice::from_ref(self));
+        match reading.len() {
+            1 => {
+                let read = reading.remove(0);
+                Ok((read.format, read.recording?))
             }
-            Some(b'[') => Ok((Format::RrwebEvents, rrweb_events::read(document)?)),
-            _ => bail!("it is JSON, but not a recording: expected {SUPPORTED}"),
+            n => {
+                let ids: Vec<String> = reading
+                    .iter()
+                    .filter_map(|r| r.recording.as_ref().ok()?.session_id.clone())
+                    .collect();
+                bail!(
+                    "it holds {n} recordings (sessions {}): bundle them together, or pick one",
+                    ids.join(", ")
+                )
+            }
         }
     }
+}
+
+/// A recording read from inputs, or why it could not be.
+pub struct Read<'a> {
+    /// The inputs it was read from (indexes into the slice given to [`read_inputs`]): one, or
+    /// for capture requests, every request that holds events of its session.
+    pub inputs: Vec<usize>,
+    pub format: Format,
+    pub recording: Result<Recording<'a>>,
+}
+
+impl<'a> Read<'a> {
+    fn of_input(input: usize, format: Format, recording: Result<Recording<'a>>) -> Read<'a> {
+        Read {
+            inputs: vec![input],
+            format,
+            recording,
+        }
+    }
+}
+
+/// Reads the recordings of some inputs, in order: each input on its own, except capture
+/// requests, which are read together (a session's events are spread over many requests) and
+/// give one recording per session, after the others. An input that cannot be read gives one
+/// failed [`Read`], and the rest goes on.
+pub fn read_inputs(inputs: &[Input]) -> Vec<Read<'_>> {
+    let mut reads = Vec::new();
+    let mut sessions = capture::Sessions::new();
+    let mut captures = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let read = |format, recording| Read::of_input(i, format, recording);
+        if let Some(page) = &input.page {
+            reads.extend(
+                page.iter()
+                    .map(|r| read(Format::Page, read_page_recording(r))),
+            );
+            continue;
+        }
+        let text = input.text.as_str();
+        if looks_like_lines(text) {
+            reads.push(read(Format::SnapshotLines, snapshot_lines::read(text)));
+            continue;
+        }
+        let document: &RawValue = match serde_json::from_str(text) {
+            Ok(document) => document,
+            Err(err) => {
+                reads.push(read(Format::RrwebEvents, Err(json_error(&err))));
+                continue;
+            }
+        };
+        if capture::is_capture(document) {
+            match sessions.add(document, i) {
+                Ok(()) => captures.push(i),
+                Err(err) => reads.push(read(Format::CaptureRequests, Err(err))),
+            }
+            continue;
+        }
+        reads.push(match document.get().as_bytes().first() {
+            Some(b'{') => match posthog_export::read(document) {
+                Ok((format, recording)) => read(format, Ok(recording)),
+                Err(err) => read(Format::PosthogExport20230428, Err(err)),
+            },
+            Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
+                read(Format::SnapshotLines, snapshot_lines::read(document.get()))
+            }
+            Some(b'[') => read(Format::RrwebEvents, rrweb_events::read(document)),
+            _ => read(
+                Format::RrwebEvents,
+                Err(anyhow::anyhow!(
+                    "it is JSON, but not a recording: expected {SUPPORTED}"
+                )),
+            ),
+        });
+    }
+    if !captures.is_empty() {
+        reads.extend(
+            sessions
+                .finish()
+                .into_iter()
+                .map(|(inputs, recording)| Read {
+                    inputs,
+                    format: Format::CaptureRequests,
+                    recording,
+                }),
+        );
+    }
+    reads
+}
+
+/// A recording a page carries, read as any input is (its events are already in order, with
+/// their Meta events, so it reads back as it was written).
+fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
+    let summary = &page.summary;
+    let mut builder = RecordingBuilder::new();
+    builder
+        .session_id(summary["sessionId"].as_str().map(str::to_owned))
+        .person(summary.get("person").cloned());
+    let windows = summary["windows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for (window, chunks) in windows.iter().zip(&page.windows) {
+        let id = window["id"].as_str().unwrap_or_default();
+        for chunk in chunks {
+            let events: Vec<&RawValue> = serde_json::from_str(chunk)?;
+            for event in events {
+                builder.push(event, Some(id));
+            }
+        }
+    }
+    builder.finish()
 }
 
 /// A JSON syntax error as one phrase that names the line and column.
@@ -95,18 +244,6 @@ pub(crate) fn json_error(err: &serde_json::Error) -> anyhow::Error {
         _ => "it is not valid JSON",
     };
     anyhow::anyhow!("{what}: {err}")
-}
-
-/// Inputs may arrive gzip-compressed (a saved download, a proxy capture): expand them.
-fn gunzip_if_compressed(bytes: Vec<u8>) -> Result<Vec<u8>> {
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(bytes);
-    }
-    let mut out = Vec::new();
-    MultiGzDecoder::new(bytes.as_slice())
-        .read_to_end(&mut out)
-        .context("it starts like gzip data but does not decompress")?;
-    Ok(out)
 }
 
 /// The input as UTF-8 text, without a byte-order mark.
@@ -282,6 +419,7 @@ pub(crate) mod tests {
         gz.write_all(br#"[{"type":2,"data":{"node":{}},"timestamp":1}]"#)
             .unwrap();
         let input = Input::new(gz.finish().unwrap()).unwrap();
+        assert_eq!(input.container(), Container::Gzip);
         let (format, rec) = input.read().unwrap();
         assert_eq!(format, Format::RrwebEvents);
         assert_eq!(rec.windows.len(), 1);

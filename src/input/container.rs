@@ -1,0 +1,220 @@
+//! What an input may be wrapped in, taken off before its format is read:
+//!
+//! - gzip (a saved download, a proxy capture), found by its magic bytes;
+//! - PostHog's snapshot API body with `decompress=false`: for each stored block, a 4-byte
+//!   big-endian length and that many bytes of raw (unframed) snappy data;
+//! - one raw snappy block (PostHog's long-term storage);
+//! - an old posthog-js request body sent as a form, `data=<base64 of the JSON>`.
+//!
+//! Snappy blocks hold JSONL: they are joined with line breaks.
+
+use std::fmt;
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
+use base64::Engine;
+use flate2::read::MultiGzDecoder;
+
+/// What an input was wrapped in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Plain,
+    Gzip,
+    SnappyBlocks,
+    Snappy,
+    Base64Form,
+}
+
+impl fmt::Display for Container {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Container::Plain => "plain",
+            Container::Gzip => "gzip",
+            Container::SnappyBlocks => "snappy blocks",
+            Container::Snappy => "snappy",
+            Container::Base64Form => "base64 form",
+        })
+    }
+}
+
+/// Most a snappy block may expand to, for each byte of it: snappy cannot compress more than
+/// about 32 to 1, so a block that claims more is damaged (or crafted).
+const MAX_SNAPPY_RATIO: usize = 64;
+
+/// Takes the wrapping off an input's bytes.
+pub fn unwrap(bytes: Vec<u8>) -> Result<(Container, Vec<u8>)> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        MultiGzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .context("it starts like gzip data but does not decompress")?;
+        return Ok((Container::Gzip, out));
+    }
+    if let Some(form) = bytes.strip_prefix(b"data=") {
+        return Ok((Container::Base64Form, base64_form(form)?));
+    }
+    if looks_like_text(&bytes) {
+        return Ok((Container::Plain, bytes));
+    }
+    if let Some(text) = snappy_blocks(&bytes) {
+        return Ok((Container::SnappyBlocks, text?));
+    }
+    match snappy(&bytes) {
+        Some(text) => Ok((Container::Snappy, text)),
+        None => Ok((Container::Plain, bytes)),
+    }
+}
+
+/// Whether the bytes start like a text the readers take (JSON, JSONL, a page, perhaps after a
+/// byte-order mark), rather than binary data.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) => {
+            matches!(b, b'{' | b'[' | b'<' | b'"')
+                || bytes.starts_with(&[0xff, 0xfe])
+                || bytes.starts_with(&[0xfe, 0xff])
+        }
+    }
+}
+
+/// Length-prefixed snappy blocks, if the lengths tile the whole input exactly; `Some(Err)` if
+/// they do but a block does not decompress.
+fn snappy_blocks(bytes: &[u8]) -> Option<Result<Vec<u8>>> {
+    let mut blocks = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (length, after) = rest.split_first_chunk::<4>()?;
+        let length = u32::from_be_bytes(*length) as usize;
+        if length == 0 || length > after.len() {
+            return None;
+        }
+        blocks.push(&after[..length]);
+        rest = &after[length..];
+    }
+    if blocks.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let text = match snappy(block) {
+            Some(text) => text,
+            None => {
+                return Some(Err(anyhow::anyhow!(
+                    "it looks like snappy blocks, but block {} of {} does not decompress",
+                    i + 1,
+                    blocks.len()
+                )));
+            }
+        };
+        if !out.is_empty() && !out.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&text);
+    }
+    Some(Ok(out))
+}
+
+/// One raw snappy block, decompressed, if it is one.
+fn snappy(block: &[u8]) -> Option<Vec<u8>> {
+    let claimed = snap::raw::decompress_len(block).ok()?;
+    if claimed > block.len().saturating_mul(MAX_SNAPPY_RATIO) {
+        return None;
+    }
+    snap::raw::Decoder::new().decompress_vec(block).ok()
+}
+
+/// The JSON of a form body `data=<base64>` (URL-encoded, perhaps with other fields after).
+fn base64_form(form: &[u8]) -> Result<Vec<u8>> {
+    let value = form.split(|&b| b == b'&').next().unwrap_or_default();
+    let mut decoded = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            b'%' => {
+                let hex = value
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
+                let Some(byte) = byte else {
+                    bail!("it is a form body (data=...) whose value is not URL-encoded");
+                };
+                decoded.push(byte);
+                i += 3;
+            }
+            b'+' => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            byte => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    let decoded: Vec<u8> = decoded
+        .into_iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&decoded)
+        .context("it is a form body (data=...) whose value is not base64")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snappy_block(text: &[u8]) -> Vec<u8> {
+        snap::raw::Encoder::new().compress_vec(text).unwrap()
+    }
+
+    #[test]
+    fn takes_off_snappy_blocks_and_a_lone_block() {
+        let (a, b) = (
+            snappy_block(b"[\"w\",{\"a\":1}]"),
+            snappy_block(b"[\"w\",{\"b\":2}]\n"),
+        );
+        let mut framed = Vec::new();
+        for block in [&a, &b] {
+            framed.extend((block.len() as u32).to_be_bytes());
+            framed.extend(block);
+        }
+        let (container, text) = unwrap(framed).unwrap();
+        assert_eq!(container, Container::SnappyBlocks);
+        assert_eq!(text, b"[\"w\",{\"a\":1}]\n[\"w\",{\"b\":2}]\n");
+        let (container, text) = unwrap(a).unwrap();
+        assert_eq!(
+            (container, text.as_slice()),
+            (Container::Snappy, &b"[\"w\",{\"a\":1}]"[..])
+        );
+    }
+
+    #[test]
+    fn takes_off_a_base64_form() {
+        // base64 of [1] is WzFd; '=' padding arrives URL-encoded.
+        let (container, json) = unwrap(b"data=WzFd&compression=base64".to_vec()).unwrap();
+        assert_eq!(
+            (container, json.as_slice()),
+            (Container::Base64Form, &b"[1]"[..])
+        );
+        let (_, json) = unwrap(b"data=eyJhIjoxfQ%3D%3D".to_vec()).unwrap();
+        assert_eq!(json, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn leaves_text_and_unknown_binary_alone() {
+        for bytes in [
+            &b"  {\"a\":1}"[..],
+            b"\xef\xbb\xbf[1]",
+            b"",
+            b"\x00\x00\x00\x09garbage",
+        ] {
+            assert_eq!(
+                unwrap(bytes.to_vec()).unwrap(),
+                (Container::Plain, bytes.to_vec())
+            );
+        }
+    }
+}

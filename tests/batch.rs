@@ -1,0 +1,184 @@
+//! `bundle --out-dir`: a page for each recording, on all cores; pages that are up to date are
+//! skipped, a bad input does not stop the others, and the run ends with a summary.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+
+use common::{fixture, run};
+
+const SESSION: &str = "01a20384-0938-75f7-a5c4-807abbf7900f";
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn pages(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The real capture requests, and a copy of them as a second session.
+fn two_sessions_of_captures(dir: &Path) -> PathBuf {
+    let captures = dir.join("captures");
+    fs::create_dir(&captures).unwrap();
+    for entry in fs::read_dir(fixture("real/capture")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "body") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let body = fs::read(&path).unwrap();
+        fs::write(captures.join(&name), &body).unwrap();
+        let mut text = String::new();
+        GzDecoder::new(body.as_slice())
+            .read_to_string(&mut text)
+            .unwrap();
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(text.replace(SESSION, "second-session").as_bytes())
+            .unwrap();
+        fs::write(captures.join(format!("copy-{name}")), gz.finish().unwrap()).unwrap();
+    }
+    captures
+}
+
+#[test]
+fn makes_a_page_per_input_and_per_session_and_goes_on_past_a_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let captures = two_sessions_of_captures(dir.path());
+    let broken = dir.path().join("broken.json");
+    fs::write(&broken, "{\"version\":\"2023-04-28\",\"data\":").unwrap();
+    let out = dir.path().join("pages");
+    let output = run(&[
+        "bundle",
+        "--out-dir",
+        out.to_str().unwrap(),
+        fixture("real/export-2023-04-28-uuid-windows.json")
+            .to_str()
+            .unwrap(),
+        fixture("real/snapshots-blob_v2.jsonl").to_str().unwrap(),
+        broken.to_str().unwrap(),
+        captures.to_str().unwrap(),
+    ]);
+    let message = stderr(&output);
+    assert!(
+        !output.status.success(),
+        "a failed input fails the run: {message}"
+    );
+    assert!(
+        message.contains("made 4, skipped 0 (up to date; --force bundles them again), failed 1"),
+        "{message}"
+    );
+    assert!(
+        message.contains("failed: ") && message.contains("broken.json: it is not valid JSON"),
+        "{message}"
+    );
+    assert_eq!(
+        pages(&out),
+        [
+            format!("{SESSION}.html"),
+            "export-2023-04-28-uuid-windows.html".to_owned(),
+            "second-session.html".to_owned(),
+            "snapshots-blob_v2.html".to_owned(),
+        ]
+    );
+    // Each page holds its own recording.
+    let page = fs::read_to_string(out.join("second-session.html")).unwrap();
+    let (summary, _) = common::page_contents(&page);
+    assert_eq!(summary["sessionId"], "second-session");
+}
+
+#[test]
+fn skips_pages_that_are_up_to_date_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.json");
+    fs::copy(fixture("real/export-2023-04-28-uuid-windows.json"), &input).unwrap();
+    let out = dir.path().join("pages");
+    let batch = |extra: &[&str]| {
+        let mut args = vec![
+            "bundle",
+            "--out-dir",
+            out.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stderr(&output)
+    };
+    assert!(batch(&[]).contains("made 1, skipped 0"));
+    assert!(batch(&[]).contains("made 0, skipped 1"));
+    assert!(batch(&["--force"]).contains("made 1, skipped 0"));
+    // A changed input is bundled again.
+    let later = SystemTime::now() + Duration::from_secs(5);
+    fs::File::options()
+        .write(true)
+        .open(&input)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert!(batch(&[]).contains("made 1, skipped 0"));
+}
+
+#[test]
+fn session_picks_one_recording_of_many_captures() {
+    let dir = tempfile::tempdir().unwrap();
+    let captures = two_sessions_of_captures(dir.path());
+    let page = dir.path().join("one.html");
+    let output = run(&[
+        "bundle",
+        captures.to_str().unwrap(),
+        "--session",
+        "second-session",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (summary, _) = common::page_contents(&fs::read_to_string(&page).unwrap());
+    assert_eq!(summary["sessionId"], "second-session");
+
+    // Without --session, the captures make one page listing both sessions.
+    let both = dir.path().join("both.html");
+    let output = run(&[
+        "bundle",
+        captures.to_str().unwrap(),
+        "-o",
+        both.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = fs::read_to_string(&both).unwrap();
+    let recordings = replay_html::input::bundle::read_page(&html).unwrap();
+    let ids: Vec<&str> = recordings
+        .iter()
+        .map(|r| r.summary["sessionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [SESSION, "second-session"]);
+
+    let output = run(&[
+        "bundle",
+        captures.to_str().unwrap(),
+        "--session",
+        "nope",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains(&format!(
+            "no input holds session \"nope\" (they hold {SESSION}, second-session)"
+        )),
+        "{}",
+        stderr(&output)
+    );
+}

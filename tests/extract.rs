@@ -1,0 +1,266 @@
+//! `replay-html extract`: a page's recording back out as a PostHog export, which bundles back to
+//! the very same page, whatever the input format and options.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use common::{fixture, run};
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs replay-html, failing the test with its message if it fails.
+fn ok(args: &[&str]) {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "replay-html {args:?}: {}",
+        stderr(&output)
+    );
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every real input format: bundles, extracts, and bundles the export again.
+const INPUTS: [&str; 7] = [
+    "export-2023-04-28-int-windows.json",
+    "export-2023-04-28-uuid-windows.json",
+    "export-2023-04-28-no-id-person-undefined.json",
+    "export-2022-12-02.json",
+    "snapshots-blob_v2.jsonl",
+    "snapshots-decompress-false.bin",
+    "rrweb-events.json",
+];
+
+/// Options that change what the page carries.
+const OPTION_SETS: [&[&str]; 6] = [
+    &[],
+    &["--title", "Ticket 4711", "--offline"],
+    &[
+        "--embed",
+        "--autoplay",
+        "--speed",
+        "2",
+        "--start",
+        "5",
+        "--theme",
+        "dark",
+        "--inspector",
+        "closed",
+        "--no-skip-inactive",
+    ],
+    &[
+        "--strip-console",
+        "--strip-network-bodies",
+        "--strip-person",
+    ],
+    &["--strip-network", "--mask-inputs", "--mask-text"],
+    &["--mask-selector", "form", "--mask-selector", "#thanks"],
+];
+
+#[test]
+fn bundling_the_extracted_export_gives_the_same_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, export, second) = (
+        dir.path().join("first.html"),
+        dir.path().join("export.json"),
+        dir.path().join("second.html"),
+    );
+    for name in INPUTS {
+        for options in OPTION_SETS {
+            let bundle = |input: &Path, out: &Path| {
+                let mut args = vec!["bundle", path(input), "-o", path(out)];
+                args.extend_from_slice(options);
+                ok(&args);
+            };
+            bundle(&fixture(&format!("real/{name}")), &first);
+            ok(&["extract", path(&first), "-o", path(&export)]);
+            bundle(&export, &second);
+            assert!(
+                fs::read(&first).unwrap() == fs::read(&second).unwrap(),
+                "{name} with {options:?}: the page of the extracted export differs"
+            );
+        }
+    }
+}
+
+/// The capture requests of one session, bundled together, round-trip too.
+#[test]
+fn a_page_of_capture_requests_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, export, second) = (
+        dir.path().join("first.html"),
+        dir.path().join("export.json"),
+        dir.path().join("second.html"),
+    );
+    let bodies = fixture("real/capture/*.body");
+    ok(&["bundle", path(&bodies), "-o", path(&first)]);
+    ok(&["extract", path(&first), "-o", path(&export)]);
+    ok(&["bundle", path(&export), "-o", path(&second)]);
+    assert!(fs::read(&first).unwrap() == fs::read(&second).unwrap());
+}
+
+#[test]
+fn the_export_is_what_posthogs_load_from_file_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    ok(&[
+        "bundle",
+        path(&fixture("real/snapshots-blob_v2.jsonl")),
+        "-o",
+        path(&page),
+    ]);
+    let export_path = dir.path().join("export.json");
+    ok(&["extract", path(&page), "-o", path(&export_path)]);
+    let export: Value = serde_json::from_slice(&fs::read(&export_path).unwrap()).unwrap();
+    assert_eq!(export["version"], "2023-04-28");
+    let expected: Value =
+        serde_json::from_slice(&fs::read(fixture("real/expected.json")).unwrap()).unwrap();
+    let snapshots = export["data"]["snapshots"].as_array().unwrap();
+    assert_eq!(
+        snapshots.len() as u64,
+        expected["eventCount"].as_u64().unwrap()
+    );
+    let timestamps: Vec<f64> = snapshots
+        .iter()
+        .map(|e| e["timestamp"].as_f64().unwrap())
+        .collect();
+    assert!(
+        timestamps.windows(2).all(|t| t[0] <= t[1]),
+        "snapshots in time order"
+    );
+    // Compressed events are expanded, and each event names its window.
+    for event in snapshots {
+        assert!(event.get("cv").is_none());
+        let window = event["windowId"].as_str().unwrap();
+        assert!(
+            expected["windowIds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w == window)
+        );
+    }
+    // The same events as the export posthog-js's session gave PostHog.
+    let original: Value = serde_json::from_slice(
+        &fs::read(fixture("real/export-2023-04-28-uuid-windows.json")).unwrap(),
+    )
+    .unwrap();
+    let without_window = |events: &Vec<Value>| -> Vec<Value> {
+        let mut events: Vec<Value> = events
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                e.as_object_mut().unwrap().remove("windowId");
+                e
+            })
+            .collect();
+        events.sort_by_key(|e| e.to_string());
+        events
+    };
+    assert_eq!(
+        without_window(snapshots),
+        without_window(original["data"]["snapshots"].as_array().unwrap())
+    );
+}
+
+#[test]
+fn without_o_it_writes_posthogs_own_file_name_and_never_over_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    ok(&[
+        "bundle",
+        path(&fixture("real/export-2023-04-28-uuid-windows.json")),
+        "-o",
+        path(&page),
+    ]);
+    let output = common::replay_html(&["extract", "page.html"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        dir.path()
+            .join("export-01a20384-0938-75f7-a5c4-807abbf7900f-ph-recording.json")
+            .exists()
+    );
+    let export = dir.path().join("export.json");
+    fs::copy(fixture("real/export-2023-04-28-uuid-windows.json"), &export).unwrap();
+    let output = run(&["extract", path(&export), "-o", path(&export)]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is the input itself"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("review.html");
+    let edge = fixture("edge/last-event-at-end.json");
+    ok(&[
+        "bundle",
+        path(&fixture("real/export-2023-04-28-uuid-windows.json")),
+        path(&edge),
+        "-o",
+        path(&page),
+    ]);
+    let output = run(&["extract", path(&page)]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("holds 2 recordings (01a20384-0938-75f7-a5c4-807abbf7900f, 2)"),
+        "{}",
+        stderr(&output)
+    );
+
+    let one = dir.path().join("one.json");
+    ok(&[
+        "extract",
+        path(&page),
+        "--recording",
+        "01a20384-0938-75f7-a5c4-807abbf7900f",
+        "-o",
+        path(&one),
+    ]);
+    let export: Value = serde_json::from_slice(&fs::read(&one).unwrap()).unwrap();
+    assert_eq!(export["data"]["id"], "01a20384-0938-75f7-a5c4-807abbf7900f");
+    ok(&["extract", path(&page), "--recording", "2", "-o", path(&one)]);
+    let export: Value = serde_json::from_slice(&fs::read(&one).unwrap()).unwrap();
+    assert_eq!(export["data"]["id"], Value::Null);
+
+    let all = dir.path().join("all");
+    ok(&["extract", path(&page), "--out-dir", path(&all)]);
+    let mut names: Vec<String> = fs::read_dir(&all)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "export-01a20384-0938-75f7-a5c4-807abbf7900f-ph-recording.json",
+            "export-recording-2-ph-recording.json"
+        ]
+    );
+
+    // The collection bundles back to the same page from its exports.
+    let again = dir.path().join("again.html");
+    let exports: Vec<PathBuf> = names.iter().map(|n| all.join(n)).collect();
+    ok(&[
+        "bundle",
+        path(&exports[0]),
+        path(&exports[1]),
+        "-o",
+        path(&again),
+    ]);
+    assert!(fs::read(&page).unwrap() == fs::read(&again).unwrap());
+}
