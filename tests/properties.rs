@@ -1,5 +1,6 @@
 //! Properties of the input readers over generated inputs: no input makes them panic, whatever
-//! they accept is a playable recording, and one session reads the same from every format.
+//! they accept is a playable recording, one session reads the same from every format (capture
+//! requests and snappy blocks included), and a page reads back to what it was bundled from.
 
 use std::io::Write;
 
@@ -94,7 +95,31 @@ fn formats(events: &[Generated]) -> Vec<(&'static str, Vec<u8>)> {
         ("blob_v2 lines", lines(&|(w, e)| json!([window_id(*w), e]))),
         ("windowId lines", lines(&with_window)),
         ("rrweb array", json!(events.iter().map(with_window).collect::<Vec<_>>()).to_string().into_bytes()),
+        ("capture requests", json!(events.iter().map(|(w, e)| json!({"event": "$snapshot",
+            "properties": {"$session_id": "s", "$window_id": window_id(*w), "$snapshot_data": [e]}})).collect::<Vec<_>>())
+            .to_string().into_bytes()),
+        ("snappy blocks", snappy_blocks(&lines(&|(w, e)| json!([window_id(*w), e])))),
     ]
+}
+
+/// JSONL as PostHog's snapshot API gives it with decompress=false: two length-prefixed raw
+/// snappy blocks of whole lines.
+fn snappy_blocks(jsonl: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(jsonl.to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (first, second) = lines.split_at(lines.len() / 2);
+    let mut out = Vec::new();
+    for block in [first, second] {
+        if block.is_empty() {
+            continue;
+        }
+        let compressed = snap::raw::Encoder::new()
+            .compress_vec(block.join("\n").as_bytes())
+            .unwrap();
+        out.extend((compressed.len() as u32).to_be_bytes());
+        out.extend(compressed);
+    }
+    out
 }
 
 /// What a playable recording must be.
@@ -194,6 +219,28 @@ proptest! {
         for (name, windows) in &accepted[1.min(accepted.len())..] {
             prop_assert_eq!(windows, &accepted[0].1, "{} reads differently from {}", name, accepted[0].0);
         }
+    }
+
+    #[test]
+    fn a_page_reads_back_to_the_recording_it_was_bundled_from(events in events()) {
+        let Ok(input) = Input::new(formats(&events).remove(0).1) else { return Ok(()) };
+        let Ok((_, recording)) = input.read() else { return Ok(()) };
+        let mut html = Vec::new();
+        replay_html::write_page(std::slice::from_ref(&recording), &Options::default(), &mut html)
+            .map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        let page = Input::new(html).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        let (_, again) = page.read().map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        let written = |r: &Recording| -> Windows {
+            // As the page carries them: damaged compressed events become notes.
+            r.windows.iter().map(|w| (w.id.clone(), w.events.iter().filter_map(|e| e.json.text().ok())
+                .map(|t| serde_json::from_str(&t).unwrap()).collect())).collect()
+        };
+        let kept = |r: &Recording| -> Windows {
+            written(r).into_iter().map(|(id, events)| (id, events.into_iter()
+                .filter(|e: &Value| e["data"]["tag"] != "replay-html: damaged event").collect())).collect()
+        };
+        prop_assert_eq!(kept(&again), written(&recording));
+        prop_assert_eq!(again.session_id, recording.session_id);
     }
 
     #[test]
