@@ -607,7 +607,7 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recording::RecordingBuilder;
+    use crate::recording::{RecordingBuilder, Under};
     use serde_json::value::RawValue;
 
     fn recording<'a>(events: &[(&str, &'a str)]) -> Recording<'a> {
@@ -615,7 +615,7 @@ mod tests {
         for (window, event) in events {
             builder.push(
                 serde_json::from_str::<&RawValue>(event).unwrap(),
-                Some(window),
+                Under::Window(window),
             );
         }
         builder.finish().unwrap()

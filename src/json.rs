@@ -18,22 +18,30 @@ use serde::Deserialize;
 pub const MAX_DEPTH: usize = 512;
 
 /// How deeply arrays and objects nest in a JSON text (0 for a scalar). Reads the bytes once,
-/// without recursion, so any input is safe to measure.
+/// without recursion, so any input is safe to measure; strings, most of an event's bytes, are
+/// crossed with `memchr` rather than byte by byte.
 pub fn nesting_depth(text: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in text {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut at = 0;
+    while let Some(&byte) = text.get(at) {
         match byte {
-            b'"' => in_string = true,
+            b'"' => {
+                // To the closing quote, stepping over escaped characters.
+                at += 1;
+                loop {
+                    let Some(found) = text
+                        .get(at..)
+                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                    else {
+                        return deepest;
+                    };
+                    at += found;
+                    if text[at] == b'"' {
+                        break;
+                    }
+                    at += 2;
+                }
+            }
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -41,6 +49,7 @@ pub fn nesting_depth(text: &[u8]) -> usize {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        at += 1;
     }
     deepest
 }
@@ -135,6 +144,10 @@ mod tests {
         assert_eq!(nesting_depth(b"1"), 0);
         assert_eq!(nesting_depth(br#"{"a":[1,{"b":[]}]}"#), 4);
         assert_eq!(nesting_depth(br#"{"a":"[[[[\"{{"}"#), 1);
+        assert_eq!(nesting_depth(br#"["\\",["\\\"[",[]]]"#), 3);
+        // Cut short inside a string, or on an escape: no panic.
+        assert_eq!(nesting_depth(br#"[["abc"#), 2);
+        assert_eq!(nesting_depth(br#"[["abc\"#), 2);
     }
 
     #[test]

@@ -45,8 +45,17 @@ pub use redact::{Redaction, Selector};
 /// Title used when the recording names neither a session nor a page.
 const FALLBACK_TITLE: &str = "Session replay";
 
+/// How far writing a page has gone, for a progress bar: the page's events are compressed in
+/// chunks, and each chunk done is reported with the bytes of events it held.
+pub trait Progress: Sync + Send {
+    /// Compressing starts, with `total` bytes of events to go.
+    fn start(&self, total: u64);
+    /// A chunk of `bytes` is done.
+    fn advance(&self, bytes: u64);
+}
+
 /// How to bundle a recording.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Page title; by default the session id, else the first URL of the recording.
     pub title: Option<String>,
@@ -57,6 +66,20 @@ pub struct Options {
     pub redaction: Redaction,
     /// How the viewer starts.
     pub viewer: ViewerSettings,
+    /// Told how far writing the page has gone.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("title", &self.title)
+            .field("offline", &self.offline)
+            .field("redaction", &self.redaction)
+            .field("viewer", &self.viewer)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// A page bundled in memory.
@@ -92,26 +115,33 @@ pub fn write_page(
     options: &Options,
     out: impl Write,
 ) -> Result<Vec<String>> {
-    let mut warnings = Vec::new();
-    let mut payloads = Vec::with_capacity(recordings.len());
-    for recording in recordings {
-        let redacted;
-        let recording = if options.redaction.is_none() {
-            recording
-        } else {
-            let mut copy = recording.clone();
-            options.redaction.apply(&mut copy)?;
-            redacted = copy;
-            &redacted
-        };
-        let title = match (&options.title, recordings.len()) {
-            (Some(title), 1) => title.clone(),
-            _ => recording_title(recording),
-        };
-        let payload = payload::Payload::new(recording, &title)?;
-        warnings.extend(payload.warnings.iter().cloned());
-        payloads.push(payload);
-    }
+    let redacted: Vec<Recording> = if options.redaction.is_none() {
+        Vec::new()
+    } else {
+        recordings
+            .iter()
+            .map(|recording| {
+                let mut copy = recording.clone();
+                options.redaction.apply(&mut copy)?;
+                Ok(copy)
+            })
+            .collect::<Result<_>>()?
+    };
+    let recordings = if redacted.is_empty() {
+        recordings
+    } else {
+        &redacted
+    };
+    let payloads = recordings
+        .iter()
+        .map(|recording| {
+            let title = match (&options.title, recordings.len()) {
+                (Some(title), 1) => title.clone(),
+                _ => recording_title(recording),
+            };
+            payload::Payload::new(recording, &title)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let title = match (&options.title, payloads.as_slice()) {
         (Some(title), _) => title.clone(),
         (None, [only]) => only.summary.title.clone(),
@@ -125,8 +155,8 @@ pub fn write_page(
             viewer: &options.viewer,
         },
         out,
-    )?;
-    Ok(warnings)
+        options.progress.as_deref(),
+    )
 }
 
 /// A recording's own title: its session id, else its first URL.

@@ -1,12 +1,14 @@
 //! The `replay-html` command: parses the command line and calls the library.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use replay_html::batch::{Batch, Outcome};
 use replay_html::files::{self, Source};
 use replay_html::input::{self, Input, Read};
@@ -298,11 +300,19 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn bundle(args: BundleArgs) -> Result<()> {
     let sources = files::sources(&args.inputs)?;
+    let progress = args
+        .out_dir
+        .is_none()
+        .then(|| TerminalProgress::for_sources(&sources))
+        .flatten();
     let options = replay_html::Options {
         title: args.title,
         offline: args.offline,
         redaction: args.redaction.redaction(),
         viewer: args.viewer.settings(),
+        progress: progress
+            .clone()
+            .map(|p| p as Arc<dyn replay_html::Progress>),
     };
     if let Some(out_dir) = &args.out_dir {
         let batch = Batch {
@@ -342,6 +352,9 @@ fn bundle(args: BundleArgs) -> Result<()> {
         Some(path) => files::write_atomically(path, write)
             .with_context(|| format!("could not write {}", path.display()))?,
     };
+    if let Some(progress) = progress {
+        progress.bar.finish_and_clear();
+    }
     for warning in &warnings {
         eprintln!("replay-html: warning: {what}: {warning}");
     }
@@ -357,6 +370,49 @@ fn bundle(args: BundleArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A progress bar on standard error, for inputs that take more than a moment to bundle, when
+/// standard error is a terminal: a spinner while the input is read, then the compression.
+struct TerminalProgress {
+    bar: ProgressBar,
+}
+
+impl TerminalProgress {
+    /// Inputs smaller than this bundle in well under a second.
+    const MIN_BYTES: u64 = 32 << 20;
+
+    fn for_sources(sources: &[Source]) -> Option<Arc<TerminalProgress>> {
+        let bytes: u64 = sources
+            .iter()
+            .filter_map(|s| fs::metadata(&s.path).ok())
+            .map(|m| m.len())
+            .sum();
+        if !io::stderr().is_terminal() || bytes < Self::MIN_BYTES {
+            return None;
+        }
+        let bar = ProgressBar::new_spinner().with_message("reading");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(Arc::new(TerminalProgress { bar }))
+    }
+}
+
+impl replay_html::Progress for TerminalProgress {
+    fn start(&self, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.bar.set_message("compressing");
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
 }
 
 /// Prints what a batch made, skipped and could not make; fails if anything failed.

@@ -16,12 +16,19 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::payload::Payload;
+use rayon::prelude::*;
+
+use crate::Progress;
+use crate::payload::{self, Block, Chunk, Payload};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static VENDOR_PLAYER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/vendor-player");
 
 const PAGE_TEMPLATE: &str = "page.html";
+/// One data element of the page.
+const DATA_TEMPLATE: &str = "data.html";
+/// Where `page.html` puts the data: an HTML comment, which no escaped text can hold.
+const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
 
 /// The viewer's scripts, in the order they run (all in one function scope).
 const VIEWER_SCRIPTS: [&str; 3] = ["viewer/decode.js", "viewer/player.js", "viewer/viewer.js"];
@@ -163,12 +170,22 @@ pub fn parse_moment(text: &str) -> Result<f64> {
     Ok(seconds * 1000.0)
 }
 
-/// Writes the whole page for one recording, or for a collection of several.
-pub fn render(payloads: &[Payload], options: &PageOptions, out: impl Write) -> Result<()> {
+/// Writes the whole page for one recording, or for a collection of several. Returns the
+/// problems met (damaged compressed events, replaced by notes in the replay).
+///
+/// The page is rendered with a marker where its data goes; the data is written there chunk by
+/// chunk, each batch of chunks compressed on all cores, so that it is never all in memory.
+pub fn render(
+    payloads: &[Payload],
+    options: &PageOptions,
+    mut out: impl Write,
+    progress: Option<&dyn Progress>,
+) -> Result<Vec<String>> {
     let mut env = Environment::new();
-    env.add_template(PAGE_TEMPLATE, text_of(&TEMPLATES, PAGE_TEMPLATE)?)
-        .context("the page template does not compile")?;
-    let page = env.get_template(PAGE_TEMPLATE)?;
+    for name in [PAGE_TEMPLATE, DATA_TEMPLATE] {
+        env.add_template(name, text_of(&TEMPLATES, name)?)
+            .with_context(|| format!("the template {name} does not compile"))?;
+    }
     // The page's scripts, in the order they run: the player, then the viewer that uses it.
     let scripts = [
         inline_script(without_source_map(text_of(
@@ -182,35 +199,82 @@ pub fn render(payloads: &[Payload], options: &PageOptions, out: impl Write) -> R
         .map(|path| inline_style(text_of(&TEMPLATES, path)?))
         .collect::<Result<Vec<_>>>()?
         .join("\n");
-    let recordings = payloads
+    let summaries = payloads
         .iter()
-        .map(|payload| {
-            Ok(context! {
-                summary_json => json_for_script(&payload.summary)?,
-                inspector => Value::from(Arc::clone(&payload.inspector.text)),
-                windows => payload.windows.iter().map(|chunks| {
-                    chunks.iter().map(|chunk| Value::from(Arc::clone(&chunk.text))).collect::<Vec<_>>()
-                }).collect::<Vec<_>>(),
-            })
-        })
+        .map(|payload| json_for_script(&payload.summary))
         .collect::<Result<Vec<_>>>()?;
-    page.render_captured_to(
-        context! {
-            title => options.title,
-            content_security_policy => content_security_policy(&scripts, options.offline),
-            generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
-            player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
-            player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
-            viewer_css => viewer_css,
-            theme => options.viewer.theme.name(),
-            embed => options.viewer.embed,
-            settings_json => json_for_script(options.viewer)?,
-            recordings => recordings,
-            scripts => scripts,
-        },
-        out,
-    )
-    .context("could not write the page")?;
+    let page = env.get_template(PAGE_TEMPLATE)?.render(context! {
+        title => options.title,
+        content_security_policy => content_security_policy(&scripts, options.offline),
+        generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
+        player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
+        player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
+        viewer_css => viewer_css,
+        theme => options.viewer.theme.name(),
+        embed => options.viewer.embed,
+        settings_json => json_for_script(options.viewer)?,
+        summaries => summaries,
+        data => DATA_MARKER,
+        scripts => scripts,
+    })?;
+    let (head, tail) = match page.split_once(DATA_MARKER) {
+        Some((head, tail)) if !tail.contains(DATA_MARKER) => (head, tail),
+        _ => bail!("the page template must say once where the data goes ({{{{ data }}}})"),
+    };
+    out.write_all(head.as_bytes())?;
+    let data = env.get_template(DATA_TEMPLATE)?;
+    let mut problems = Vec::new();
+    if let Some(progress) = progress {
+        progress.start(
+            payloads
+                .iter()
+                .flat_map(|p| &p.chunks)
+                .map(|c| c.input_bytes())
+                .sum(),
+        );
+    }
+    for (r, payload) in payloads.iter().enumerate() {
+        data.render_captured_to(
+            context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
+            &mut out,
+        )?;
+        pack_in_order(&payload.chunks, |chunk, block, chunk_problems| {
+            data.render_captured_to(
+                context! {
+                    recording => r,
+                    window => chunk.window,
+                    chunk => chunk.index,
+                    text => Value::from(block.text),
+                },
+                &mut out,
+            )?;
+            problems.extend(chunk_problems);
+            if let Some(progress) = progress {
+                progress.advance(chunk.input_bytes());
+            }
+            Ok(())
+        })?;
+    }
+    out.write_all(tail.as_bytes())?;
+    out.flush()?;
+    Ok(payload::summarize_warnings(problems))
+}
+
+/// Compresses chunks on all cores and hands each to `write` in order, a batch at a time: a
+/// few chunks for each core keep them all busy, and memory holds only those. (A batch is a
+/// rayon `par_iter`, whose waiting threads help with the work: nothing blocks a thread of the
+/// pool, which may itself be bundling many pages at once.)
+fn pack_in_order(
+    chunks: &[Chunk],
+    mut write: impl FnMut(&Chunk, Block, Vec<String>) -> Result<()>,
+) -> Result<()> {
+    let batch = 4 * rayon::current_num_threads();
+    for chunks in chunks.chunks(batch) {
+        let packed: Vec<_> = chunks.par_iter().map(Chunk::pack).collect::<Result<_>>()?;
+        for (chunk, (block, problems)) in chunks.iter().zip(packed) {
+            write(chunk, block, problems)?;
+        }
+    }
     Ok(())
 }
 

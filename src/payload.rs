@@ -15,7 +15,6 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -106,16 +105,40 @@ pub struct Counts {
     pub clicks: usize,
 }
 
-/// A recording packed for the page.
+/// A recording packed for the page: its summary and inspector rows, and its events cut into
+/// chunks, compressed as the page is written ([`Chunk::pack`]) so that the page's data is never
+/// all in memory at once.
 #[derive(Debug)]
-pub struct Payload {
+pub struct Payload<'r> {
     pub summary: Summary,
     /// The inspector's rows ([`Inspector`]).
     pub inspector: Block,
-    /// Per window, in the order of `summary.windows`, its chunks.
-    pub windows: Vec<Vec<Block>>,
-    /// Events that could not be expanded, worded for the user.
-    pub warnings: Vec<String>,
+    /// Every window's chunks, window by window, in order.
+    pub chunks: Vec<Chunk<'r>>,
+}
+
+/// Some consecutive events of a window.
+#[derive(Debug)]
+pub struct Chunk<'r> {
+    /// Index of the window in `summary.windows`.
+    pub window: usize,
+    /// Index of the chunk in its window.
+    pub index: usize,
+    pub events: &'r [Event<'r>],
+}
+
+impl Chunk<'_> {
+    /// The chunk's events compressed, and the problems met (events whose compressed data is
+    /// damaged, replaced by a note).
+    pub fn pack(&self) -> Result<(Block, Vec<String>)> {
+        let (json, warnings) = events_json(self.events);
+        Ok((pack(&json)?, warnings))
+    }
+
+    /// Bytes of event text it holds, as the input had them.
+    pub fn input_bytes(&self) -> u64 {
+        self.events.iter().map(|e| e.json.input_len() as u64).sum()
+    }
 }
 
 /// JSON text, gzip-compressed, as [`base122`] text (shared, so the page can take it uncopied).
@@ -124,8 +147,8 @@ pub struct Block {
     pub text: Arc<str>,
 }
 
-impl Payload {
-    pub fn new(recording: &Recording, title: &str) -> Result<Payload> {
+impl<'r> Payload<'r> {
+    pub fn new(recording: &'r Recording<'r>, title: &str) -> Result<Payload<'r>> {
         let start = recording.start();
         let mut analyzer = Analyzer::new(start);
         for (w, window) in recording.windows.iter().enumerate() {
@@ -134,27 +157,21 @@ impl Payload {
             }
         }
         let (markers, inspector) = analyzer.finish();
-
-        let jobs: Vec<(usize, &[Event])> = recording
+        let chunks: Vec<Chunk> = recording
             .windows
             .iter()
             .enumerate()
-            .flat_map(|(w, window)| chunks(window).into_iter().map(move |c| (w, c)))
-            .collect();
-        let packed: Vec<(usize, Block, Vec<String>)> = jobs
-            .par_iter()
-            .map(|&(w, events)| {
-                let (json, warnings) = events_json(events);
-                Ok((w, pack(&json)?, warnings))
+            .flat_map(|(w, window)| {
+                chunks(window)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(index, events)| Chunk {
+                        window: w,
+                        index,
+                        events,
+                    })
             })
-            .collect::<Result<_>>()?;
-        let mut windows: Vec<Vec<Block>> = recording.windows.iter().map(|_| Vec::new()).collect();
-        let mut warnings = Vec::new();
-        for (w, block, chunk_warnings) in packed {
-            windows[w].push(block);
-            warnings.extend(chunk_warnings);
-        }
-        let warnings = summarize_warnings(warnings);
+            .collect();
 
         let summary = Summary {
             format_version: FORMAT_VERSION,
@@ -171,16 +188,18 @@ impl Payload {
             windows: recording
                 .windows
                 .iter()
-                .map(|w| WindowSummary {
+                .enumerate()
+                .map(|(index, w)| WindowSummary {
                     id: w.id.clone(),
                     start: w.start() - start,
                     end: w.end() - start,
                     event_count: w.events.len(),
-                    chunks: chunks(w)
+                    chunks: chunks
                         .iter()
+                        .filter(|c| c.window == index)
                         .map(|c| ChunkSummary {
-                            events: c.len(),
-                            end: c.last().map_or(0.0, |e| e.timestamp - start),
+                            events: c.events.len(),
+                            end: c.events.last().map_or(0.0, |e| e.timestamp - start),
                         })
                         .collect(),
                 })
@@ -192,8 +211,7 @@ impl Payload {
         Ok(Payload {
             summary,
             inspector: pack(&serde_json::to_vec(&inspector)?)?,
-            windows,
-            warnings,
+            chunks,
         })
     }
 }
@@ -254,7 +272,8 @@ fn damaged_event(event: &Event, problem: &str) -> String {
     .to_string()
 }
 
-fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
+/// One warning for all the damaged events of a page.
+pub fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
     match problems.first() {
         None => Vec::new(),
         Some(first) => vec![format!(
@@ -394,8 +413,8 @@ mod tests {
         // Window a: its first chunk ends with the snapshot; the mouse move comes after.
         let chunk_events: Vec<usize> = s.windows[0].chunks.iter().map(|c| c.events).collect();
         assert_eq!(chunk_events, [2, 1]);
-        let first: Vec<Value> =
-            serde_json::from_str(&unpack(&payload.windows[0][0].text).unwrap()).unwrap();
+        let (block, _) = payload.chunks[0].pack().unwrap();
+        let first: Vec<Value> = serde_json::from_str(&unpack(&block.text).unwrap()).unwrap();
         assert_eq!(first.len(), 2);
         assert_eq!(first[1]["data"]["x"], "é");
         assert!(first[1].get("windowId").is_none());

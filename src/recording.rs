@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use anyhow::{Result, bail};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
@@ -347,6 +348,17 @@ impl<'a> EventHeader<'a> {
     }
 }
 
+/// The window an input files an entry under.
+#[derive(Debug, Clone, Copy)]
+pub enum Under<'w> {
+    /// A window id the input gives as text (a key of `snapshotsByWindowId`).
+    Window(&'w str),
+    /// A window id as the input writes it, a JSON string or number (`["<window>", event]`).
+    RawWindow(&'w RawValue),
+    /// The event's own `windowId` (an event without one: the unnamed window `""`).
+    Own,
+}
+
 /// Collects events window by window and turns them into a playable [`Recording`].
 #[derive(Default)]
 pub struct RecordingBuilder<'a> {
@@ -359,6 +371,8 @@ pub struct RecordingBuilder<'a> {
     snapshots_without_dom: usize,
     undecodable: Vec<String>,
     out_of_order: usize,
+    /// The last window id filed under as the input writes it, and that window's index.
+    last_raw_window: Option<(String, usize)>,
     warnings: Vec<String>,
 }
 
@@ -382,106 +396,79 @@ impl<'a> RecordingBuilder<'a> {
         self.warnings.push(warning);
     }
 
-    /// Adds one event. `window` is the window the input files it under, or `None` to take the
-    /// event's own `windowId` field (no field: the unnamed window `""`). Entries that are not
-    /// rrweb events (no numeric `type` and `timestamp`) are skipped and counted in a warning.
-    pub fn push(&mut self, raw: &'a RawValue, window: Option<&str>) {
-        let text = raw.get();
-        // An event is an object (serde would also take `[type, timestamp]` for the header).
-        if !text.starts_with('{') {
-            self.skipped_not_events += 1;
-            return;
+    /// Adds one entry, filed under the window `under` says. Entries that are not rrweb events
+    /// (no numeric `type` and `timestamp`) are skipped and counted in a warning.
+    pub fn push(&mut self, raw: &'a RawValue, under: Under) {
+        self.file(read_event(raw), under);
+    }
+
+    /// Adds many entries, all filed alike, reading them on all cores.
+    pub fn extend(&mut self, raws: &[&'a RawValue], under: Under) {
+        let read: Vec<ReadEvent> = raws.par_iter().map(|raw| read_event(raw)).collect();
+        for event in read {
+            self.file(event, under);
         }
-        // Too deep for a browser to rebuild. (Only long texts can nest deeply.)
-        if text.len() > 2 * json::MAX_DEPTH
-            && json::nesting_depth(text.as_bytes()) > json::MAX_DEPTH
+    }
+
+    /// Adds many entries, each filed as it says, reading them on all cores.
+    pub fn extend_each(&mut self, entries: &[(Under, &'a RawValue)]) {
+        let read: Vec<ReadEvent> = entries.par_iter().map(|(_, raw)| read_event(raw)).collect();
+        for (event, (under, _)) in read.into_iter().zip(entries) {
+            self.file(event, *under);
+        }
+    }
+
+    /// Files an event read by [`read_event`] under its window, or counts why it was skipped.
+    fn file(&mut self, event: ReadEvent<'a>, under: Under) {
+        let (event, own_window) = match event {
+            ReadEvent::Event { event, window } => (event, window),
+            ReadEvent::NotAnEvent => return self.skipped_not_events += 1,
+            ReadEvent::TooDeep => return self.too_deep += 1,
+            ReadEvent::SnapshotWithoutDom => return self.snapshots_without_dom += 1,
+            ReadEvent::Undecodable(problem) => return self.undecodable.push(problem),
+        };
+        let index = match under {
+            Under::Window(id) => self.window_index(id),
+            Under::RawWindow(raw) => self.raw_window_index(Some(raw)),
+            Under::Own => self.raw_window_index(own_window),
+        };
+        let events = &mut self.windows[index].events;
+        if events
+            .last()
+            .is_some_and(|last| last.timestamp > event.timestamp)
         {
-            self.too_deep += 1;
-            return;
-        }
-        let Some(header) = EventHeader::read(text) else {
-            self.skipped_not_events += 1;
-            return;
-        };
-        let (Some(kind), Some(timestamp)) = (header.kind, header.timestamp) else {
-            self.skipped_not_events += 1;
-            return;
-        };
-        if kind > event_type::PLUGIN || !timestamp.is_finite() || timestamp.abs() >= MAX_TIMESTAMP {
-            self.skipped_not_events += 1;
-            return;
-        }
-        let json = match header.cv {
-            Some(cv) if cv.get() == posthog_compression::CV_2024_10 => {
-                // Snapshots are few and a window cannot play without one: check now that this
-                // one expands to a page (other events are expanded as the page is written).
-                if kind == event_type::FULL_SNAPSHOT
-                    && let Err(err) = posthog_compression::expand_event(text)
-                {
-                    self.undecodable.push(format!("{err:#}"));
-                    return;
-                }
-                EventJson::Compressed(text)
-            }
-            _ => {
-                if kind == event_type::FULL_SNAPSHOT
-                    && !header
-                        .data
-                        .as_ref()
-                        .and_then(|d| d.node)
-                        .is_some_and(|node| node.get().starts_with('{'))
-                {
-                    self.snapshots_without_dom += 1;
-                    return;
-                }
-                match header.window_id {
-                    None => EventJson::input(text, None),
-                    Some(value) => match json::member_span(text, value.get(), "windowId") {
-                        Some(span) => EventJson::input(text, Some(span)),
-                        None => match without_window_id(text) {
-                            Some(rewritten) => EventJson::Owned(rewritten.into()),
-                            None => {
-                                self.skipped_not_events += 1;
-                                return;
-                            }
-                        },
-                    },
-                }
-            }
-        };
-        let own_window;
-        let window_id = match window {
-            Some(id) => id,
-            None => {
-                own_window = window_id_text(header.window_id);
-                own_window.as_str()
-            }
-        };
-        let index = match self.window_index.get(window_id) {
-            Some(&i) => i,
-            None => {
-                self.windows.push(Window {
-                    id: window_id.to_owned(),
-                    events: Vec::new(),
-                });
-                self.window_index
-                    .insert(window_id.to_owned(), self.windows.len() - 1);
-                self.windows.len() - 1
-            }
-        };
-        let source = match kind {
-            event_type::INCREMENTAL_SNAPSHOT => header.data.and_then(|d| d.source),
-            _ => None,
-        };
-        if self.windows[index].end() > timestamp {
             self.out_of_order += 1;
         }
-        self.windows[index].events.push(Event {
-            timestamp,
-            kind,
-            source,
-            json,
+        events.push(event);
+    }
+
+    /// The index of the window of a window id as the input writes it (a JSON string or
+    /// number; none is the unnamed window). Events come in runs of one window, so the last
+    /// id is remembered rather than read again.
+    fn raw_window_index(&mut self, raw: Option<&RawValue>) -> usize {
+        let text = raw.map(RawValue::get);
+        if let Some((last, index)) = &self.last_raw_window
+            && text == Some(last.as_str())
+        {
+            return *index;
+        }
+        let index = self.window_index(&window_id_text(raw));
+        self.last_raw_window = text.map(|text| (text.to_owned(), index));
+        index
+    }
+
+    /// The index of a window, added if new.
+    fn window_index(&mut self, id: &str) -> usize {
+        if let Some(&index) = self.window_index.get(id) {
+            return index;
+        }
+        self.windows.push(Window {
+            id: id.to_owned(),
+            events: Vec::new(),
         });
+        self.window_index
+            .insert(id.to_owned(), self.windows.len() - 1);
+        self.windows.len() - 1
     }
 
     /// Orders, completes and checks the recording.
@@ -576,6 +563,88 @@ impl<'a> RecordingBuilder<'a> {
             warnings: self.warnings,
             out_of_order: self.out_of_order,
         })
+    }
+}
+
+/// One entry of an input, read on its own (on any thread): an event, or why it is none.
+enum ReadEvent<'a> {
+    Event {
+        event: Event<'a>,
+        /// The event's own `windowId`, when it has one.
+        window: Option<&'a RawValue>,
+    },
+    NotAnEvent,
+    TooDeep,
+    SnapshotWithoutDom,
+    Undecodable(String),
+}
+
+/// Reads the fields of an entry the bundler needs, and checks that it is an rrweb event a
+/// browser can replay.
+fn read_event(raw: &RawValue) -> ReadEvent<'_> {
+    let text = raw.get();
+    // An event is an object (serde would also take `[type, timestamp]` for the header).
+    if !text.starts_with('{') {
+        return ReadEvent::NotAnEvent;
+    }
+    // Too deep for a browser to rebuild. (Only long texts can nest deeply.)
+    if text.len() > 2 * json::MAX_DEPTH && json::nesting_depth(text.as_bytes()) > json::MAX_DEPTH {
+        return ReadEvent::TooDeep;
+    }
+    let Some(header) = EventHeader::read(text) else {
+        return ReadEvent::NotAnEvent;
+    };
+    let (Some(kind), Some(timestamp)) = (header.kind, header.timestamp) else {
+        return ReadEvent::NotAnEvent;
+    };
+    if kind > event_type::PLUGIN || !timestamp.is_finite() || timestamp.abs() >= MAX_TIMESTAMP {
+        return ReadEvent::NotAnEvent;
+    }
+    let json = match header.cv {
+        Some(cv) if cv.get() == posthog_compression::CV_2024_10 => {
+            // Snapshots are few and a window cannot play without one: check now that this
+            // one expands to a page (other events are expanded as the page is written).
+            if kind == event_type::FULL_SNAPSHOT
+                && let Err(err) = posthog_compression::expand_event(text)
+            {
+                return ReadEvent::Undecodable(format!("{err:#}"));
+            }
+            EventJson::Compressed(text)
+        }
+        _ => {
+            if kind == event_type::FULL_SNAPSHOT
+                && !header
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.node)
+                    .is_some_and(|node| node.get().starts_with('{'))
+            {
+                return ReadEvent::SnapshotWithoutDom;
+            }
+            match header.window_id {
+                None => EventJson::input(text, None),
+                Some(value) => match json::member_span(text, value.get(), "windowId") {
+                    Some(span) => EventJson::input(text, Some(span)),
+                    None => match without_window_id(text) {
+                        Some(rewritten) => EventJson::Owned(rewritten.into()),
+                        None => return ReadEvent::NotAnEvent,
+                    },
+                },
+            }
+        }
+    };
+    let source = match kind {
+        event_type::INCREMENTAL_SNAPSHOT => header.data.and_then(|d| d.source),
+        _ => None,
+    };
+    ReadEvent::Event {
+        event: Event {
+            timestamp,
+            kind,
+            source,
+            json,
+        },
+        window: header.window_id,
     }
 }
 
@@ -730,7 +799,7 @@ mod tests {
     fn build<'a>(events: &[(&str, &'a str)]) -> Result<Recording<'a>> {
         let mut builder = RecordingBuilder::new();
         for (window, event) in events {
-            builder.push(raw(event), Some(window));
+            builder.push(raw(event), Under::Window(window));
         }
         builder.finish()
     }
@@ -855,13 +924,16 @@ mod tests {
         let mut builder = RecordingBuilder::new();
         builder.push(
             raw(r#"{"type":2,"data":{"node":{}},"timestamp":1,"windowId":7}"#),
-            None,
+            Under::Own,
         );
         builder.push(
             raw(r#"{"type":2,"data":{"node":{}},"timestamp":2,"windowId":"u-1"}"#),
-            None,
+            Under::Own,
         );
-        builder.push(raw(r#"{"type":2,"data":{"node":{}},"timestamp":3}"#), None);
+        builder.push(
+            raw(r#"{"type":2,"data":{"node":{}},"timestamp":3}"#),
+            Under::Own,
+        );
         let ids: Vec<_> = builder
             .finish()
             .unwrap()
@@ -894,7 +966,7 @@ mod tests {
             ),
         ] {
             let mut builder = RecordingBuilder::new();
-            builder.push(raw(input), None);
+            builder.push(raw(input), Under::Own);
             let rec = builder.finish().unwrap();
             assert_eq!(text(rec.windows[0].events.last().unwrap()), expected);
         }

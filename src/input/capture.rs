@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::recording::{Recording, RecordingBuilder};
+use crate::recording::{Recording, RecordingBuilder, Under};
 
 /// A capture event: only what a recording needs of it.
 #[derive(Deserialize)]
@@ -41,43 +41,19 @@ struct Properties<'a> {
     distinct_id: Option<Value>,
 }
 
-#[derive(Deserialize)]
-struct Batch<'a> {
-    #[serde(borrow)]
-    batch: Vec<&'a RawValue>,
-}
-
-/// Whether a JSON document is a capture request body: a capture event, a list whose first
-/// entry is one, or a `{"batch": [...]}`.
-pub fn is_capture(document: &RawValue) -> bool {
+/// Whether an entry of a request body is a capture event (`{"event", "properties"}`).
+pub fn is_capture_event(entry: &RawValue) -> bool {
     #[derive(Deserialize)]
     struct Keys<'a> {
         #[serde(borrow)]
         event: Option<&'a RawValue>,
         #[serde(borrow)]
         properties: Option<&'a RawValue>,
-        #[serde(borrow)]
-        batch: Option<&'a RawValue>,
     }
-    let is_event = |value: &RawValue| {
-        serde_json::from_str::<Keys>(value.get())
+    // (serde would also read a list as the struct's members, in order.)
+    entry.get().starts_with('{')
+        && serde_json::from_str::<Keys>(entry.get())
             .is_ok_and(|k| k.event.is_some() && k.properties.is_some())
-    };
-    match document.get().as_bytes().first() {
-        Some(b'{') => {
-            is_event(document)
-                || serde_json::from_str::<Keys>(document.get()).is_ok_and(|k| k.batch.is_some())
-        }
-        Some(b'[') => first_entry(document).is_some_and(is_event),
-        _ => false,
-    }
-}
-
-/// The first entry of a JSON array, read without reading the rest.
-fn first_entry(array: &RawValue) -> Option<&RawValue> {
-    let mut entries = serde_json::Deserializer::from_str(array.get().get(1..)?.trim_start())
-        .into_iter::<&RawValue>();
-    entries.next()?.ok()
 }
 
 /// Capture requests read so far, their recording events grouped by session.
@@ -100,18 +76,15 @@ impl<'a> Sessions<'a> {
         Self::default()
     }
 
-    /// Reads one request body, the `source`th input.
-    pub fn add(&mut self, document: &'a RawValue, source: usize) -> Result<()> {
-        let entries: Vec<&RawValue> = match document.get().as_bytes().first() {
-            Some(b'[') => serde_json::from_str(document.get())?,
-            _ => match serde_json::from_str::<Batch>(document.get()) {
-                Ok(batch) => batch.batch,
-                Err(_) => vec![document],
-            },
-        };
+    /// Reads the capture events of one request body, the `source`th input.
+    pub fn add(&mut self, entries: &[&'a RawValue], source: usize) -> Result<()> {
         let mut recording_events = 0;
         for entry in entries {
-            let Ok(event) = serde_json::from_str::<CaptureEvent>(entry.get()) else {
+            let event = match entry.get().starts_with('{') {
+                true => serde_json::from_str::<CaptureEvent>(entry.get()).ok(),
+                false => None,
+            };
+            let Some(event) = event else {
                 self.other_events += 1;
                 continue;
             };
@@ -128,7 +101,10 @@ impl<'a> Sessions<'a> {
             };
             recording_events += 1;
             let session_id = properties.session_id.unwrap_or_default();
-            let window = crate::recording::window_id_text(properties.window_id);
+            let under = match properties.window_id {
+                Some(window) => Under::RawWindow(window),
+                None => Under::Window(""),
+            };
             let session = self.sessions.entry(session_id.clone()).or_insert_with(|| {
                 let mut builder = RecordingBuilder::new();
                 builder.session_id(Some(session_id));
@@ -146,11 +122,10 @@ impl<'a> Sessions<'a> {
             }
             match snapshots.get().as_bytes().first() {
                 Some(b'[') => {
-                    for rrweb_event in serde_json::from_str::<Vec<&RawValue>>(snapshots.get())? {
-                        session.builder.push(rrweb_event, Some(&window));
-                    }
+                    let events: Vec<&RawValue> = serde_json::from_str(snapshots.get())?;
+                    session.builder.extend(&events, under);
                 }
-                _ => session.builder.push(snapshots, Some(&window)),
+                _ => session.builder.push(snapshots, under),
             }
         }
         if recording_events == 0 {
@@ -198,25 +173,8 @@ mod tests {
         )
     }
 
-    #[test]
-    fn recognises_every_body_shape() {
-        let event = capture("s", "w", &format!("[{SNAPSHOT}]"));
-        for body in [
-            format!("[{event}]"),
-            format!(r#"{{"batch":[{event}]}}"#),
-            event.clone(),
-        ] {
-            let document: &RawValue = serde_json::from_str(&body).unwrap();
-            assert!(is_capture(document), "{body}");
-        }
-        for other in [
-            format!("[{SNAPSHOT}]"),
-            r#"{"version":"2023-04-28"}"#.to_owned(),
-            "[]".to_owned(),
-        ] {
-            let document: &RawValue = serde_json::from_str(&other).unwrap();
-            assert!(!is_capture(document), "{other}");
-        }
+    fn entries(body: &str) -> Vec<&RawValue> {
+        crate::input::tests::capture_entries(body).expect("a capture request body")
     }
 
     #[test]
@@ -232,12 +190,8 @@ mod tests {
             capture("a", "w2", SNAPSHOT).replace("$snapshot_data", "$snapshot_items")
         );
         let mut sessions = Sessions::new();
-        sessions
-            .add(serde_json::from_str(&first).unwrap(), 0)
-            .unwrap();
-        sessions
-            .add(serde_json::from_str(&second).unwrap(), 1)
-            .unwrap();
+        sessions.add(&entries(&first), 0).unwrap();
+        sessions.add(&entries(&second), 1).unwrap();
         let read: Vec<_> = sessions
             .finish()
             .into_iter()
@@ -263,9 +217,7 @@ mod tests {
     #[test]
     fn refuses_a_request_without_recording_events() {
         let body = r#"[{"event":"$pageview","properties":{"$session_id":"a"}}]"#;
-        let err = Sessions::new()
-            .add(serde_json::from_str(body).unwrap(), 0)
-            .unwrap_err();
+        let err = Sessions::new().add(&entries(body), 0).unwrap_err();
         assert!(
             err.to_string().contains("no session recording events"),
             "{err}"

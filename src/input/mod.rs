@@ -24,11 +24,12 @@ pub mod snapshot_lines;
 use std::fmt;
 
 use anyhow::{Result, bail};
+use serde::Deserializer as _;
 use serde_json::value::RawValue;
 
 pub use container::Container;
 
-use crate::recording::{Recording, RecordingBuilder};
+use crate::recording::{Recording, RecordingBuilder, Under};
 
 /// The input formats replay-html reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,41 +161,25 @@ pub fn read_inputs(inputs: &[Input]) -> Vec<Read<'_>> {
             );
             continue;
         }
-        let text = input.text.as_str();
-        if looks_like_lines(text) {
-            reads.push(read(Format::SnapshotLines, snapshot_lines::read(text)));
-            continue;
-        }
-        let document: &RawValue = match serde_json::from_str(text) {
-            Ok(document) => document,
-            Err(err) => {
-                reads.push(read(Format::RrwebEvents, Err(json_error(&err))));
-                continue;
-            }
-        };
-        if capture::is_capture(document) {
-            match sessions.add(document, i) {
+        match Document::of(input.text.as_str()) {
+            Err(err) => reads.push(read(Format::RrwebEvents, Err(err))),
+            Ok(Document::Capture(entries)) => match sessions.add(&entries, i) {
                 Ok(()) => captures.push(i),
                 Err(err) => reads.push(read(Format::CaptureRequests, Err(err))),
-            }
-            continue;
-        }
-        reads.push(match document.get().as_bytes().first() {
-            Some(b'{') => match posthog_export::read(document) {
-                Ok((format, recording)) => read(format, Ok(recording)),
-                Err(err) => read(Format::PosthogExport20230428, Err(err)),
             },
-            Some(b'[') if snapshot_lines::is_snapshot_line(document) => {
-                read(Format::SnapshotLines, snapshot_lines::read(document.get()))
+            Ok(Document::Export { version, data }) => {
+                reads.push(match posthog_export::read(version, data) {
+                    Ok((format, recording)) => read(format, Ok(recording)),
+                    Err(err) => read(Format::PosthogExport20230428, Err(err)),
+                })
             }
-            Some(b'[') => read(Format::RrwebEvents, rrweb_events::read(document)),
-            _ => read(
-                Format::RrwebEvents,
-                Err(anyhow::anyhow!(
-                    "it is JSON, but not a recording: expected {SUPPORTED}"
-                )),
-            ),
-        });
+            Ok(Document::SnapshotLines(text)) => {
+                reads.push(read(Format::SnapshotLines, snapshot_lines::read(text)))
+            }
+            Ok(Document::Events(events)) => {
+                reads.push(read(Format::RrwebEvents, rrweb_events::read(&events)))
+            }
+        }
     }
     if !captures.is_empty() {
         reads.extend(
@@ -209,6 +194,149 @@ pub fn read_inputs(inputs: &[Input]) -> Vec<Read<'_>> {
         );
     }
     reads
+}
+
+/// An input's text, by what it holds. Telling them apart reads the text once; what was read
+/// (an export's members, a list of entries) is handed on, not read again.
+enum Document<'a> {
+    Export {
+        version: &'a RawValue,
+        data: Option<posthog_export::DataMember<'a>>,
+    },
+    SnapshotLines(&'a str),
+    Events(Vec<&'a RawValue>),
+    /// A capture request body's capture events.
+    Capture(Vec<&'a RawValue>),
+}
+
+/// The top-level members that tell the JSON object formats apart, read in one pass: an
+/// export's `data` (most of the file) is read into its events as it is met, when its `version`
+/// came first, as PostHog writes it; otherwise, or in `lenient` reading, it is kept to read later.
+struct TopLevel<'a> {
+    version: Option<&'a RawValue>,
+    data: Option<posthog_export::DataMember<'a>>,
+    batch: Option<&'a RawValue>,
+    event: bool,
+    properties: bool,
+}
+
+impl<'a> TopLevel<'a> {
+    /// Reads the top-level object of `text`.
+    fn read(text: &'a str, lenient: bool) -> serde_json::Result<TopLevel<'a>> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let top = deserializer.deserialize_map(TopLevelVisitor { lenient })?;
+        deserializer.end()?;
+        Ok(top)
+    }
+}
+
+struct TopLevelVisitor {
+    lenient: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(
+        self,
+        mut map: M,
+    ) -> Result<TopLevel<'de>, M::Error> {
+        use posthog_export::DataMember;
+        let mut top = TopLevel {
+            version: None,
+            data: None,
+            batch: None,
+            event: false,
+            properties: false,
+        };
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            match key.as_ref() {
+                "version" => top.version = Some(map.next_value()?),
+                "data" if top.version.is_some() && !self.lenient => {
+                    top.data = Some(DataMember::Read(map.next_value()?))
+                }
+                "data" => top.data = Some(DataMember::Raw(map.next_value()?)),
+                "batch" => top.batch = Some(map.next_value()?),
+                other => {
+                    top.event |= other == "event";
+                    top.properties |= other == "properties";
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(top)
+    }
+}
+
+impl<'a> Document<'a> {
+    fn of(text: &'a str) -> Result<Document<'a>> {
+        if looks_like_lines(text) {
+            return Ok(Document::SnapshotLines(text));
+        }
+        match text.trim_start().as_bytes().first() {
+            Some(b'{') => {
+                // An export's `data` of an unexpected shape is read again, apart, to say what
+                // is wrong with it.
+                let top = match TopLevel::read(text, false) {
+                    Err(err) if err.classify() == serde_json::error::Category::Data => {
+                        TopLevel::read(text, true)
+                    }
+                    read => read,
+                }
+                .map_err(|e| json_error(&e))?;
+                if let Some(version) = top.version {
+                    return Ok(Document::Export {
+                        version,
+                        data: top.data,
+                    });
+                }
+                if let Some(batch) = top.batch {
+                    let entries = serde_json::from_str(batch.get()).map_err(|_| {
+                        anyhow::anyhow!("its \"batch\" is not a list of capture events")
+                    })?;
+                    return Ok(Document::Capture(entries));
+                }
+                let document: &RawValue = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+                if top.event && top.properties {
+                    return Ok(Document::Capture(vec![document]));
+                }
+                if snapshot_lines::is_snapshot_line(document) {
+                    return Ok(Document::SnapshotLines(text));
+                }
+                bail!(
+                    "it is a JSON object without a \"version\", so not a PostHog export: expected {SUPPORTED}"
+                )
+            }
+            Some(b'[') => {
+                let entries: Vec<&RawValue> =
+                    serde_json::from_str(text).map_err(|e| json_error(&e))?;
+                if entries
+                    .first()
+                    .is_some_and(|first| capture::is_capture_event(first))
+                {
+                    return Ok(Document::Capture(entries));
+                }
+                // A lone `["<window>", event]` line is a list of two too.
+                if entries.len() == 2
+                    && snapshot_lines::is_snapshot_line(
+                        serde_json::from_str(text).map_err(|e| json_error(&e))?,
+                    )
+                {
+                    return Ok(Document::SnapshotLines(text));
+                }
+                Ok(Document::Events(entries))
+            }
+            _ => {
+                // Not an object or a list: valid JSON of another kind, or not JSON at all.
+                serde_json::from_str::<&RawValue>(text).map_err(|e| json_error(&e))?;
+                bail!("it is JSON, but not a recording: expected {SUPPORTED}")
+            }
+        }
+    }
 }
 
 /// A recording a page carries, read as any input is (its events are already in order, with
@@ -227,9 +355,7 @@ fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
         let id = window["id"].as_str().unwrap_or_default();
         for chunk in chunks {
             let events: Vec<&RawValue> = serde_json::from_str(chunk)?;
-            for event in events {
-                builder.push(event, Some(id));
-            }
+            builder.extend(&events, Under::Window(id));
         }
     }
     builder.finish()
@@ -298,7 +424,7 @@ fn repair_bare_undefined(text: &mut String) {
     const WORD: &str = "undefined";
     const PATCH: &str = "null     ";
     const MAX_REPAIRS: usize = 16;
-    let may_hold_one = text.match_indices(WORD).any(|(at, _)| {
+    let may_hold_one = memchr::memmem::find_iter(text.as_bytes(), WORD).any(|at| {
         matches!(
             text[..at].trim_end().as_bytes().last(),
             Some(b':' | b'[' | b',')
@@ -346,6 +472,35 @@ pub(crate) mod tests {
 
     fn read(bytes: &[u8]) -> Result<Format> {
         Ok(read_leaked(bytes)?.0)
+    }
+
+    /// The capture events of a request body, if it is one.
+    pub(crate) fn capture_entries(body: &str) -> Option<Vec<&RawValue>> {
+        match Document::of(body).ok()? {
+            Document::Capture(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn recognises_every_capture_request_body() {
+        let event = r#"{"event":"$snapshot","properties":{"$session_id":"s","$snapshot_data":[]}}"#;
+        for body in [
+            format!("[{event}]"),
+            format!(r#"{{"batch":[{event}]}}"#),
+            event.to_owned(),
+        ] {
+            assert_eq!(capture_entries(&body).map(|e| e.len()), Some(1), "{body}");
+        }
+        for other in [
+            r#"[{"type":2,"timestamp":1}]"#,
+            r#"{"version":"2023-04-28"}"#,
+            "[]",
+            r#"["w",{"type":2}]"#,
+            "[[1,2]]",
+        ] {
+            assert!(capture_entries(other).is_none(), "{other}");
+        }
     }
 
     fn error_of(input: &[u8]) -> String {

@@ -5,7 +5,7 @@
 //!   ones); `id` may be absent.
 //! - version `2022-12-02`: `{"data": {"person", "snapshotsByWindowId": {"<window>": [event...]}}}`.
 //!
-//! `person` may be null, or the bare word `undefined` (read as null by [`super::read`]).
+//! `person` may be null, or the bare word `undefined` (read as null by [`super::Input`]).
 
 use std::collections::BTreeMap;
 
@@ -15,83 +15,70 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::Format;
-use crate::recording::{Recording, RecordingBuilder};
+use crate::recording::{Recording, RecordingBuilder, Under};
 
+/// An export's `data`, of either version.
 #[derive(Deserialize)]
-struct Envelope<'a> {
-    version: Option<Value>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Data20230428<'a> {
+pub struct Data<'a> {
     id: Option<Value>,
     person: Option<Value>,
+    /// Version 2023-04-28: every event, each with its `windowId`.
     #[serde(borrow)]
-    snapshots: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Data20221202<'a> {
-    id: Option<Value>,
-    person: Option<Value>,
+    snapshots: Option<Vec<&'a RawValue>>,
+    /// Version 2022-12-02: the events of each window.
     #[serde(borrow, rename = "snapshotsByWindowId")]
-    snapshots_by_window_id: BTreeMap<String, Vec<&'a RawValue>>,
+    snapshots_by_window_id: Option<BTreeMap<String, Vec<&'a RawValue>>>,
 }
 
-/// Reads a JSON object document: a PostHog export, or a lone snapshot line.
-pub fn read(document: &RawValue) -> Result<(Format, Recording<'_>)> {
-    let envelope: Envelope = serde_json::from_str(document.get())
-        .context("it is a JSON object, but not a PostHog export")?;
-    let (version, data) = match (envelope.version, envelope.data) {
-        (Some(Value::String(version)), Some(data)) => (version, data),
-        (Some(Value::String(version)), None) => bail!(
+/// An export's `data` member: read already, or still to read.
+pub enum DataMember<'a> {
+    Read(Data<'a>),
+    Raw(&'a RawValue),
+}
+
+/// Reads a PostHog export: the `version` and `data` members of the document.
+pub fn read<'a>(
+    version: &RawValue,
+    data: Option<DataMember<'a>>,
+) -> Result<(Format, Recording<'a>)> {
+    let (version, data) = match (serde_json::from_str::<Value>(version.get())?, data) {
+        (Value::String(version), Some(data)) => (version, data),
+        (Value::String(version), None) => bail!(
             "it is a PostHog export (version {version}) without its \"data\": the file is incomplete; export the recording again"
         ),
-        (Some(version), _) => bail!(
+        (version, _) => bail!(
             "it looks like a PostHog export, but its version {version} is not one this tool reads (it reads 2023-04-28 and 2022-12-02)"
         ),
-        (None, _) if super::snapshot_lines::is_snapshot_line(document) => {
-            return Ok((
-                Format::SnapshotLines,
-                super::snapshot_lines::read(document.get())?,
-            ));
-        }
-        (None, _) => bail!(
-            "it is a JSON object without a \"version\", so not a PostHog export: expected {}",
-            super::SUPPORTED
-        ),
     };
-    let mut builder = RecordingBuilder::new();
-    let format = match version.as_str() {
-        "2023-04-28" => {
-            let data: Data20230428 = serde_json::from_str(data.get()).context(
-                "its \"data\" is not that of a 2023-04-28 export (it needs a \"snapshots\" array)",
-            )?;
-            builder.session_id(id_text(data.id)).person(data.person);
-            for event in data.snapshots {
-                builder.push(event, None);
-            }
-            Format::PosthogExport20230428
-        }
-        "2022-12-02" => {
-            let data: Data20221202 = serde_json::from_str(data.get()).context(
-                "its \"data\" is not that of a 2022-12-02 export (it needs a \"snapshotsByWindowId\" object)",
-            )?;
-            builder.session_id(id_text(data.id)).person(data.person);
-            for (window, events) in &data.snapshots_by_window_id {
-                for event in events {
-                    builder.push(event, Some(window));
-                }
-            }
-            Format::PosthogExport20221202
-        }
+    let (format, needs) = match version.as_str() {
+        "2023-04-28" => (Format::PosthogExport20230428, "a \"snapshots\" array"),
+        "2022-12-02" => (
+            Format::PosthogExport20221202,
+            "a \"snapshotsByWindowId\" object",
+        ),
         other => bail!(
             "it is a PostHog export of version \"{other}\", which this tool does not read (it reads 2023-04-28 and 2022-12-02): \
              export the recording again from PostHog"
         ),
     };
+    let wrong = || format!("its \"data\" is not that of a {version} export (it needs {needs})");
+    let data = match data {
+        DataMember::Read(data) => data,
+        DataMember::Raw(raw) => serde_json::from_str(raw.get()).with_context(wrong)?,
+    };
+    let mut builder = RecordingBuilder::new();
+    builder.session_id(id_text(data.id)).person(data.person);
+    match (format, data.snapshots, data.snapshots_by_window_id) {
+        (Format::PosthogExport20230428, Some(snapshots), _) => {
+            builder.extend(&snapshots, Under::Own)
+        }
+        (Format::PosthogExport20221202, _, Some(windows)) => {
+            for (window, events) in &windows {
+                builder.extend(events, Under::Window(window));
+            }
+        }
+        _ => bail!(wrong()),
+    }
     Ok((format, builder.finish()?))
 }
 

@@ -2,19 +2,15 @@
 //! array), and PostHog's "rrweb" export type. Events may carry `windowId`; without it, they all
 //! belong to one unnamed window.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::value::RawValue;
 
-use crate::recording::{Recording, RecordingBuilder};
+use crate::recording::{Recording, RecordingBuilder, Under};
 
-/// Reads a JSON array document of events.
-pub fn read(document: &RawValue) -> Result<Recording<'_>> {
-    let events: Vec<&RawValue> =
-        serde_json::from_str(document.get()).context("it is a JSON array, but not of events")?;
+/// Reads the entries of a JSON array of events.
+pub fn read<'a>(events: &[&'a RawValue]) -> Result<Recording<'a>> {
     let mut builder = RecordingBuilder::new();
-    for event in events {
-        builder.push(event, None);
-    }
+    builder.extend(events, Under::Own);
     builder.finish()
 }
 

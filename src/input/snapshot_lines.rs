@@ -9,10 +9,11 @@
 //! is skipped with a warning that names it: the rest of the session still plays.
 
 use anyhow::{Result, bail};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::recording::{Recording, RecordingBuilder, window_id_text};
+use crate::recording::{Recording, RecordingBuilder, Under};
 
 /// The keys that tell the line shapes apart.
 #[derive(Deserialize)]
@@ -28,8 +29,8 @@ struct LineObject<'a> {
 }
 
 enum Line<'a> {
-    /// Events and the window they belong to (`None`: the event's own `windowId`).
-    Events(Option<String>, Vec<&'a RawValue>),
+    /// Events, filed under the window the line names, or under their own `windowId`.
+    Events(Under<'a>, Vec<&'a RawValue>),
     NotSnapshot,
 }
 
@@ -40,7 +41,7 @@ fn classify(value: &RawValue) -> Line<'_> {
                 if window.get().starts_with('"')
                     || window.get().starts_with(|c: char| c.is_ascii_digit()) =>
             {
-                Line::Events(Some(window_id_text(Some(window))), vec![event])
+                Line::Events(Under::RawWindow(window), vec![event])
             }
             _ => Line::NotSnapshot,
         },
@@ -49,7 +50,7 @@ fn classify(value: &RawValue) -> Line<'_> {
                 return Line::NotSnapshot;
             };
             if object.kind.is_some() {
-                return Line::Events(None, vec![value]);
+                return Line::Events(Under::Own, vec![value]);
             }
             let window = object.window_id.or(object.window_id_camel);
             match (
@@ -58,9 +59,7 @@ fn classify(value: &RawValue) -> Line<'_> {
                     .data
                     .map(|d| serde_json::from_str::<Vec<&RawValue>>(d.get())),
             ) {
-                (Some(window), Some(Ok(events))) => {
-                    Line::Events(Some(window_id_text(Some(window))), events)
-                }
+                (Some(window), Some(Ok(events))) => Line::Events(Under::RawWindow(window), events),
                 _ => Line::NotSnapshot,
             }
         }
@@ -73,32 +72,36 @@ pub fn is_snapshot_line(value: &RawValue) -> bool {
     matches!(classify(value), Line::Events(..))
 }
 
-/// Reads JSONL text.
+/// Reads JSONL text. Lines are read on all cores.
 pub fn read(text: &str) -> Result<Recording<'_>> {
-    let mut builder = RecordingBuilder::new();
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .collect();
+    let read: Vec<(usize, Result<Line, serde_json::Error>)> = lines
+        .par_iter()
+        .map(|&(number, line)| {
+            (
+                number,
+                serde_json::from_str::<&RawValue>(line).map(classify),
+            )
+        })
+        .collect();
+    let mut entries = Vec::new();
     let mut bad_lines = Vec::new();
     let mut good_lines = 0usize;
-    for (index, line) in text.split('\n').enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let number = index + 1;
-        let value = match serde_json::from_str::<&RawValue>(line) {
-            Ok(value) => value,
-            Err(err) => {
-                bad_lines.push(format!("line {number} is not valid JSON ({err})"));
-                continue;
-            }
-        };
-        match classify(value) {
-            Line::Events(window, events) => {
+    for (number, line) in read {
+        match line {
+            Ok(Line::Events(under, events)) => {
                 good_lines += 1;
-                for event in events {
-                    builder.push(event, window.as_deref());
-                }
+                entries.extend(events.into_iter().map(|event| (under, event)));
             }
-            Line::NotSnapshot => bad_lines.push(format!("line {number} is not a snapshot line")),
+            Ok(Line::NotSnapshot) => {
+                bad_lines.push(format!("line {number} is not a snapshot line"))
+            }
+            Err(err) => bad_lines.push(format!("line {number} is not valid JSON ({err})")),
         }
     }
     if good_lines == 0 {
@@ -110,6 +113,7 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
             None => bail!("it is empty"),
         }
     }
+    let mut builder = RecordingBuilder::new();
     if let Some(first) = bad_lines.first() {
         let more = match bad_lines.len() {
             1 => String::new(),
@@ -117,6 +121,7 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         };
         builder.warn(format!("skipped {first}{more}"));
     }
+    builder.extend_each(&entries);
     builder.finish()
 }
 
