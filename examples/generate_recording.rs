@@ -36,9 +36,10 @@ mod vocab;
 #[path = "generate_recording/widgets.rs"]
 mod widgets;
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -67,13 +68,29 @@ struct Args {
     seed: u64,
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let args = Args::parse();
-    let file = File::create(&args.output)
-        .with_context(|| format!("could not create {}", args.output.display()))?;
+    match generate(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("generate_recording: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the recording; a file that could not be finished is removed.
+fn generate(args: &Args) -> Result<()> {
+    let path = &args.output;
+    let file =
+        File::create(path).with_context(|| format!("could not create {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    output::write_recording(Session::new(args.seed), args.format, args.size, &mut out)
-        .with_context(|| format!("could not write {}", args.output.display()))?;
+    let result = output::write_recording(Session::new(args.seed), args.format, args.size, &mut out);
+    if result.is_err() {
+        // Best effort: the error about the recording is the one worth reporting.
+        let _ = fs::remove_file(path);
+    }
+    result.with_context(|| format!("could not write {}", path.display()))?;
     Ok(())
 }
 

@@ -171,13 +171,8 @@ impl ViewBuilder<'_> {
                 "p",
                 "mt-2 text-3xl font-semibold tabular-nums text-gray-900",
             );
-            let live = Live {
-                text: 0,
-                value: self.rng.range(100, 90_000),
-                minutes_ago: false,
-            };
-            let text = self.dom.text(value, live.render());
-            self.view.live.push(Live { text, ..live });
+            let count = self.rng.range(100, 90_000);
+            self.live_text(value, count, false);
             let up = self.rng.chance(0.6);
             let delta = format!(
                 "{}{}.{}%",
@@ -393,14 +388,20 @@ impl ViewBuilder<'_> {
             let what = vocab::sentence(self.rng, words);
             self.dom.text(line, format!(" {what}"));
             let time = self.el(body, "time", MUTED);
-            let live = Live {
-                text: 0,
-                value: self.rng.range(1, 59),
-                minutes_ago: true,
-            };
-            let text = self.dom.text(time, live.render());
-            self.view.live.push(Live { text, ..live });
+            let minutes = self.rng.range(1, 59);
+            self.live_text(time, minutes, true);
         }
+    }
+
+    /// A text that changes on its own: a counter, or how long ago something happened.
+    fn live_text(&mut self, parent: NodeId, value: u64, minutes_ago: bool) {
+        let mut live = Live {
+            text: 0,
+            value,
+            minutes_ago,
+        };
+        live.text = self.dom.text(parent, live.render());
+        self.view.live.push(live);
     }
 
     fn avatar(&mut self, parent: NodeId, name: &str) {
