@@ -6,7 +6,7 @@
 //! changes, which the session then writes as one mutation event.
 
 use crate::dom::{DOCUMENT, Dom, NodeId};
-use crate::records::{Kind, Record};
+use crate::records::{self, Kind, Record};
 use crate::rng::Rng;
 use crate::vocab;
 use crate::widgets::{self, Fetch, View, ViewBuilder};
@@ -310,7 +310,7 @@ impl Page {
             self.dom.remove(row.root);
         }
         let records: Vec<_> = (0..rows)
-            .map(|_| crate::records::generate(rng, table.kind, now))
+            .map(|_| records::generate(rng, table.kind, now))
             .collect();
         for record in &records {
             let row = widgets::row(&mut self.dom, table.body, None, table.kind, record);
@@ -368,7 +368,7 @@ impl Page {
         }
         let first = table.rows.first().map(|r| r.root);
         let records: Vec<Record> = (0..count)
-            .map(|_| crate::records::generate(rng, table.kind, now))
+            .map(|_| records::generate(rng, table.kind, now))
             .collect();
         let rows: Vec<_> = records
             .iter()

@@ -64,8 +64,16 @@ pub struct AttributeChange {
 }
 
 /// Attribute names and new values (`null`: removed), written in the order they were set.
-#[derive(Default)]
 pub struct AttributeValues(Vec<(&'static str, Option<String>)>);
+
+impl AttributeValues {
+    fn set(&mut self, name: &'static str, value: Option<String>) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+}
 
 impl Serialize for AttributeValues {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -196,10 +204,6 @@ impl Dom {
         }
     }
 
-    pub fn contains(&self, id: NodeId) -> bool {
-        self.nodes.contains_key(&id)
-    }
-
     /// Records `root`, built since the last mutation event, as an added subtree.
     pub fn added(&mut self, root: NodeId) {
         self.pending.added.push(root);
@@ -235,7 +239,11 @@ impl Dom {
         {
             text.clone_from(&value);
         }
-        self.pending.texts.push(TextChange { id, value });
+        // One entry per node and batch, holding the last value, as rrweb batches them.
+        match self.pending.texts.iter_mut().find(|t| t.id == id) {
+            Some(change) => change.value = value,
+            None => self.pending.texts.push(TextChange { id, value }),
+        }
     }
 
     /// Sets (`Some`) or removes (`None`) an attribute.
@@ -250,8 +258,9 @@ impl Dom {
                 element.attributes.push((name, value.clone()));
             }
         }
+        // One entry per node and batch, with the last value of each attribute.
         match self.pending.attributes.iter_mut().find(|a| a.id == id) {
-            Some(change) => change.attributes.0.push((name, value)),
+            Some(change) => change.attributes.set(name, value),
             None => self.pending.attributes.push(AttributeChange {
                 id,
                 attributes: AttributeValues(vec![(name, value)]),
@@ -385,16 +394,18 @@ pub struct Adds<'a> {
 }
 
 impl Adds<'_> {
-    fn push_entries(&self, id: NodeId, entries: &mut Vec<Add>) {
-        let parent = self.dom.nodes[&id].parent;
-        let siblings = self.dom.children(parent);
-        let next = siblings
-            .iter()
-            .position(|&s| s == id)
-            .and_then(|at| siblings.get(at + 1).copied());
+    /// Entries for a node and its subtree, children last first.
+    fn push_entries(
+        &self,
+        id: NodeId,
+        parent: NodeId,
+        next: Option<NodeId>,
+        entries: &mut Vec<Add>,
+    ) {
         entries.push(Add { parent, next, id });
-        for &child in self.dom.children(id).iter().rev() {
-            self.push_entries(child, entries);
+        let children = self.dom.children(id);
+        for (at, &child) in children.iter().enumerate().rev() {
+            self.push_entries(child, id, children.get(at + 1).copied(), entries);
         }
     }
 }
@@ -409,10 +420,15 @@ impl Serialize for Adds<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries = Vec::new();
         for &root in self.roots.iter().rev() {
-            if !self.dom.contains(root) {
+            let Some(entry) = self.dom.nodes.get(&root) else {
                 return Err(S::Error::custom(format!("added node {root} is gone")));
-            }
-            self.push_entries(root, &mut entries);
+            };
+            let siblings = self.dom.children(entry.parent);
+            let next = siblings
+                .iter()
+                .position(|&s| s == root)
+                .and_then(|at| siblings.get(at + 1).copied());
+            self.push_entries(root, entry.parent, next, &mut entries);
         }
         serializer.collect_seq(entries.iter().map(|add| AddEntry {
             parent_id: add.parent,
