@@ -91,7 +91,7 @@ function setupControls(app) {
     const windows = app.summary.windows;
     clockTotal.textContent = formatClock(app.summary.duration);
     windowSelect.replaceChildren(h('option', { value: 'follow' }, 'Follow activity'),
-      ...windows.map((w, index) => h('option', { value: index }, `Window ${index + 1} (${formatClock(w.start)}–${formatClock(w.end)})`)));
+      ...windows.map((w, index) => h('option', { value: index }, `Window ${index + 1}, ${formatClock(w.start)}–${formatClock(w.end)}`)));
     windowField.hidden = windows.length < 2;
     message.classList.remove('is-failure');
     message.textContent = 'Loading the replay…';

@@ -27,6 +27,6 @@ function setupHeader(app) {
     fact('Browser', summary.browser);
     fact('OS', summary.os);
     if (summary.viewport) fact('Viewport', `${summary.viewport.width} × ${summary.viewport.height}`);
-    fact('Session', summary.sessionId);
+    if (summary.sessionId !== summary.title) fact('Session', summary.sessionId);
   });
 }

@@ -79,11 +79,11 @@ class RowList {
         type: 'button',
         class: 'row-time',
         'aria-label': `Go to ${formatClock(at)}: ${this.describe(row)}`,
-      }, row.t < 0 ? `-${formatClock(-row.t)}` : formatClock(row.t));
+      }, row.t < 0 ? `−${(-row.t / 1000).toFixed(1)}s` : formatClock(row.t));
       const item = h('li', { class: 'row' }, time, ...this.render(row),
         several ? h('span', { class: 'row-window', title: `Window ${row.window + 1}` }, `W${row.window + 1}`) : null);
       item.addEventListener('click', (event) => {
-        if (event.target.closest('summary, input, .row-detail')) return;
+        if (event.target.closest('input, .row-detail')) return;
         this.app.seek(at);
         if (this.choose) this.choose(row, item);
       });

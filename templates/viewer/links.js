@@ -41,7 +41,7 @@ function setupLinks(app) {
       box.hidden = true;
       button.textContent = 'Link copied';
       clearTimeout(restore);
-      restore = setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
+      restore = setTimeout(() => { button.textContent = 'Copy link to this moment'; }, 2000);
     };
     const refused = () => offerToCopy(link, 'The browser keeps the clipboard from this page: copy the link (Ctrl+C or ⌘C):');
     if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {

@@ -48,22 +48,31 @@ function setupTimeline(app) {
       })));
   };
 
+  /** A marker in words. */
+  const describe = (marker) => `${MARKER_KINDS[marker.kind] || marker.kind} at ${formatClock(marker.t)}${windowLabel(marker.window)}: ${marker.label}`;
+
+  /** The tooltip of a marker: it and the markers that overlap it on the bar. */
+  const markerTip = (marker) => {
+    const width = bar.getBoundingClientRect().width || 1;
+    const close = app.summary.markers.filter((m) => Math.abs(m.t - marker.t) * width / (app.summary.duration || 1) < 6);
+    return close.length > 1 ? close.map(describe).join('\n') : describe(marker);
+  };
+
   const buildMarkers = () => {
     const markers = app.summary.markers.map((marker, index) => {
-      const kind = MARKER_KINDS[marker.kind] || marker.kind;
-      const text = `${kind} at ${formatClock(marker.t)}${windowLabel(marker.window)}: ${marker.label}`;
       const button = h('button', {
         type: 'button',
         class: `marker marker-${marker.kind}`,
         style: `left: ${percent(marker.t)}`,
-        'aria-label': text,
+        'aria-label': describe(marker),
         'data-t': marker.t,
         tabindex: index === 0 ? 0 : -1,
       });
+      const hover = () => showTip(markerTip(marker), marker.t);
       button.addEventListener('click', () => app.seek(marker.t));
-      button.addEventListener('pointerenter', () => showTip(text, marker.t));
+      button.addEventListener('pointerenter', hover);
       button.addEventListener('pointerleave', () => { tip.hidden = true; });
-      button.addEventListener('focus', () => showTip(text, marker.t));
+      button.addEventListener('focus', () => showTip(describe(marker), marker.t));
       button.addEventListener('blur', () => { tip.hidden = true; });
       return button;
     });

@@ -76,7 +76,7 @@ try {
   report.ready.ms = Date.now() - started;
 
   const shownText = () => page.evaluate(() => {
-    const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+    const doc = document.querySelector('.window-player.is-current iframe')?.contentDocument;
     return doc && doc.body ? doc.body.innerText : null;
   });
   Object.assign(report, await page.evaluate(() => ({
@@ -101,7 +101,7 @@ try {
       for (const id of report.windows) {
         await page.evaluate(async (id) => {
           await window.replayHtml.setWindow(id);
-          const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+          const doc = document.querySelector('.window-player.is-current iframe')?.contentDocument;
           if (!doc) return;
           for (const element of doc.querySelectorAll('a, button, input[type=submit], area')) element.click();
           for (const form of doc.querySelectorAll('form')) {

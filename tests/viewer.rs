@@ -1,0 +1,109 @@
+//! The viewer's features in headless Chromium, on pages made from the committed real
+//! recording: `tests/browser/viewer.mjs` drives each page as a reader would and checks what it
+//! shows against `tests/fixtures/real/expected.json`. Each test here runs one browser for a
+//! group of scenarios and reports every scenario that failed.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use common::{browser_available, fixture, repo, run};
+
+/// The real recording, as PostHog exports it (integer window ids: "1", "2").
+fn real() -> PathBuf {
+    fixture("real/export-2023-04-28-int-windows.json")
+}
+
+/// Bundles inputs into `dir/name.html` with extra options.
+fn page(dir: &Path, name: &str, inputs: &[PathBuf], options: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{name}.html"));
+    let mut args = vec!["bundle".to_owned()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["-o".to_owned(), out.to_string_lossy().into_owned()]);
+    args.extend(options.iter().map(|&o| o.to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "bundle {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// Runs scenarios of viewer.mjs on the pages they use, in one browser, and fails with every
+/// scenario that failed.
+fn scenarios(names: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pages = json!({
+        "default": page(d, "default", &[real()], &[]),
+        "dark": page(d, "dark", &[real()], &["--theme", "dark", "--inspector", "closed", "--speed", "2", "--no-skip-inactive", "--start", "4s"]),
+        "light": page(d, "light", &[real()], &["--theme", "light", "--autoplay"]),
+        "embed": page(d, "embed", &[real()], &["--embed"]),
+        "collection": page(d, "collection", &[real(), fixture("edge/last-event-at-end.json")], &[]),
+    });
+    let screenshots = std::env::var("REPLAY_HTML_SCREENSHOTS").ok();
+    let config = json!({
+        "expected": fixture("real/expected.json"),
+        "pages": pages,
+        "dir": d,
+        "scenarios": names,
+        "screenshots": screenshots,
+    });
+    let config_path = d.join("config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/viewer.mjs"))
+        .arg(&config_path)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "viewer.mjs failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("viewer.mjs prints JSON");
+    let failures: Vec<String> = names
+        .iter()
+        .filter(|name| report[**name]["ok"] != true)
+        .map(|name| {
+            format!(
+                "{name}: {}",
+                report[*name]["error"].as_str().unwrap_or("no report")
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn header_markers_and_timeline() {
+    if browser_available() {
+        scenarios(&["header", "markers"]);
+    }
+}
+
+#[test]
+fn inspector_console_network_and_events() {
+    if browser_available() {
+        scenarios(&["console", "network", "events"]);
+    }
+}
+
+#[test]
+fn deep_links_and_following_windows() {
+    if browser_available() {
+        scenarios(&["links", "windows"]);
+    }
+}
+
+#[test]
+fn keyboard_settings_embedding_and_collections() {
+    if browser_available() {
+        scenarios(&["keyboard", "settings", "embed", "collection"]);
+    }
+}
