@@ -75,11 +75,14 @@ class RowList {
     const several = this.app.summary.windows.length > 1;
     this.items = rows.map((row) => {
       const at = Math.max(row.t, 0);
+      // Requests can start before the recording does (the page's own load, say).
+      const before = row.t < 0 ? `${formatMs(-row.t)} before the recording started` : null;
       const time = h('button', {
         type: 'button',
         class: 'row-time',
-        'aria-label': `Go to ${formatClock(at)}: ${this.describe(row)}`,
-      }, row.t < 0 ? `−${(-row.t / 1000).toFixed(1)}s` : formatClock(row.t));
+        title: before,
+        'aria-label': `Go to ${before || formatClock(at)}: ${this.describe(row)}`,
+      }, before ? '<0:00' : formatClock(row.t));
       const item = h('li', { class: 'row' }, time, ...this.render(row),
         several ? h('span', { class: 'row-window', title: `Window ${row.window + 1}` }, `W${row.window + 1}`) : null);
       item.addEventListener('click', (event) => {

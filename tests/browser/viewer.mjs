@@ -496,10 +496,10 @@ window.addEventListener('message', (event) => {
     assert.deepEqual(fits.scroll, [480, 300], 'the page fills the frame without scrolling');
     assert.ok(fits.stage > 150, `the replay gets ${fits.stage} px of 300`);
     assert.ok(fits.inside, 'the replay fits the stage');
+    if (config.screenshots) await page.screenshot({ path: join(config.screenshots, 'embed.png'), clip: { x: 0, y: 0, width: 480, height: 300 } });
     // It follows the frame's size.
     await page.evaluate(() => { document.getElementById('replay').width = '800'; });
     await frame.waitForFunction(() => document.querySelector('.window-player.is-current .rr-player').offsetWidth > 700);
-    if (config.screenshots) await page.screenshot({ path: join(config.screenshots, 'embed.png'), clip: { x: 0, y: 0, width: 480, height: 300 } });
     await page.done();
 
     // bundle --embed: embed mode without the query.
