@@ -84,7 +84,8 @@ function setupControls(app) {
     text += session.pinned === null ? ' · following' : ' · pinned';
     if (badge.textContent !== text) badge.textContent = text;
     badge.hidden = false;
-    windowSelect.value = session.pinned === null ? 'follow' : String(session.pinned);
+    const choice = session.pinned === null ? 'follow' : String(session.pinned);
+    if (windowSelect.value !== choice) windowSelect.value = choice;
   };
 
   app.addEventListener('recordingchange', () => {

@@ -60,7 +60,10 @@ function setupLinks(app) {
   // A link pasted into the address bar of an open page.
   window.addEventListener('hashchange', () => {
     const link = readLink(app);
-    if (link.recording !== null && link.recording !== app.recording) app.open(link.recording, link.time || 0);
-    else if (link.time !== null) app.seek(link.time);
+    if (link.recording !== null && link.recording !== app.recording) {
+      app.open(link.recording, link.time || 0).catch((error) => showFailure(`This recording cannot be played: ${error.message}`));
+    } else if (link.time !== null) {
+      app.seek(link.time);
+    }
   });
 }
