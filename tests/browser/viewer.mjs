@@ -147,8 +147,9 @@ const scenarios = {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     assert.equal(await page.isVisible('#timeline-tip'), true);
     assert.match(await page.textContent('#timeline-tip'), /^0:0[78]/);
+    const before = await api(page, () => replayHtml.currentTime);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => replayHtml.currentTime > 7000);
+    await page.waitForFunction((before) => replayHtml.currentTime !== before, before);
     near(await api(page, () => replayHtml.currentTime), expected.durationMs / 2, 300, 'a click on the middle of the bar');
     // The bar's segments: active and inactive stretches, and gaps.
     assert.ok(await page.$('.segment.is-active'));
@@ -309,18 +310,25 @@ const scenarios = {
       });
       return samples;
     });
-    await page.evaluate(() => Promise.all([replayHtml.setSkipInactive(false), replayHtml.setSpeed(8), replayHtml.goto(10_000)]));
+    await page.evaluate(() => Promise.all([replayHtml.setSkipInactive(false), replayHtml.setSpeed(4), replayHtml.goto(10_000)]));
     const samples = await playThrough();
     const sequence = samples.map(([w]) => w).filter((w, i, all) => i === 0 || w !== all[i - 1]);
     assert.deepEqual(sequence, expected.windowSequence.map(String));
+    // Window 2 is on screen only from the moment it opens, and until soon after its last
+    // event (a sample can come a frame before the clock's own step: a frame under load at 4x
+    // is a few hundred ms of session time).
+    const slack = 1000;
+    for (const [w, t] of samples) {
+      if (w === windowIds[1]) {
+        assert.ok(t >= windowStart(1) && t <= windowEnd(1) + slack, `window 2 on screen at ${t}`);
+      } else {
+        assert.ok(t <= windowStart(1) + slack || t >= windowEnd(1), `window 1 on screen at ${t}`);
+      }
+    }
     const firstIn2 = samples.find(([w]) => w === windowIds[1]);
-    const lastIn2 = samples.findLast(([w]) => w === windowIds[1]);
-    const backIn1 = samples[samples.indexOf(lastIn2) + 1];
-    // Switches happen when the session crosses the boundary (a frame at 8x is about 130 ms).
-    near(firstIn2[1], windowStart(1), 400, 'switch to window 2');
-    assert.ok(firstIn2[1] >= windowStart(1) - 1, `window 2 shown at ${firstIn2[1]}, before it opens`);
-    near(backIn1[1], windowEnd(1), 400, 'switch back to window 1');
-    assert.ok(backIn1[1] >= windowEnd(1) - 1, `window 1 shown again at ${backIn1[1]}, before window 2 ends`);
+    const backIn1 = samples[samples.findLastIndex(([w]) => w === windowIds[1]) + 1];
+    near(firstIn2[1], windowStart(1), slack, 'switch to window 2');
+    near(backIn1[1], windowEnd(1), slack, 'switch back to window 1');
     assert.equal(samples.at(-1)[1], expected.durationMs);
     assert.match(await shownText(page), /Receipt sent to ada@example.com/);
 
