@@ -34,6 +34,33 @@ fn page(dir: &Path, name: &str, inputs: &[PathBuf], options: &[&str]) -> PathBuf
     out
 }
 
+/// A recording large enough to come in many chunks (about 20 MB of events, in one window): a
+/// paragraph whose text changes 10000 times, one a second, the last time to "the very end".
+fn long_recording(dir: &Path) -> PathBuf {
+    let text_node = json!({"type": 3, "textContent": "the start", "id": 5});
+    let paragraph =
+        json!({"type": 2, "tagName": "p", "attributes": {}, "childNodes": [text_node], "id": 4});
+    let body =
+        json!({"type": 2, "tagName": "body", "attributes": {}, "childNodes": [paragraph], "id": 3});
+    let html =
+        json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
+    let mut events = vec![
+        json!({"type": 4, "data": {"href": "https://long.test/", "width": 800, "height": 600}, "timestamp": 0}),
+        json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": 0}),
+    ];
+    for i in 1..=10_000u64 {
+        let value = if i == 10_000 {
+            "the very end".to_owned()
+        } else {
+            format!("step {i} {}", "lorem ipsum dolor sit amet ".repeat(80))
+        };
+        events.push(json!({"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": value}], "attributes": [], "removes": [], "adds": []}, "timestamp": i * 1000}));
+    }
+    let path = dir.join("long.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    path
+}
+
 /// Runs scenarios of viewer.mjs on the pages they use, in one browser, and fails with every
 /// scenario that failed.
 fn scenarios(names: &[&str]) {
@@ -45,6 +72,7 @@ fn scenarios(names: &[&str]) {
         "light": page(d, "light", &[real()], &["--theme", "light", "--autoplay"]),
         "embed": page(d, "embed", &[real()], &["--embed"]),
         "collection": page(d, "collection", &[real(), fixture("edge/last-event-at-end.json")], &[]),
+        "long": page(d, "long", &[long_recording(d)], &[]),
     });
     let screenshots = std::env::var("REPLAY_HTML_SCREENSHOTS").ok();
     let config = json!({
@@ -95,9 +123,9 @@ fn inspector_console_network_and_events() {
 }
 
 #[test]
-fn deep_links_and_following_windows() {
+fn deep_links_following_windows_and_loading() {
     if browser_available() {
-        scenarios(&["links", "windows"]);
+        scenarios(&["links", "windows", "loading"]);
     }
 }
 

@@ -169,8 +169,9 @@ class Session extends EventTarget {
         throw error;
       }
       if (id !== this.presenting) return;
-      this.setWaiting(null);
     }
+    // (Also when this moment took over from one still waiting.)
+    this.setWaiting(null);
     this.show(window);
     this.segment = this.segmentAt(time);
     this.rate = this.rateIn(this.segment, time);
