@@ -109,9 +109,9 @@ fn scenarios(names: &[&str]) {
 }
 
 #[test]
-fn header_markers_and_timeline() {
+fn header_markers_timeline_and_contrast() {
     if browser_available() {
-        scenarios(&["header", "markers"]);
+        scenarios(&["header", "markers", "contrast"]);
     }
 }
 

@@ -605,6 +605,60 @@ window.addEventListener('message', (event) => {
     await linked.done();
   },
 
+  /** Text keeps a contrast of at least 4.5:1 (WCAG AA) on its background, in both themes. */
+  async contrast() {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await open(url('default', '#t=4.1'), { colorScheme });
+      await ready(page);
+      await page.click('#console-rows .row >> nth=2');
+      const low = await page.evaluate(() => {
+        const parse = (text) => {
+          const [r, g, b, a = 1] = text.match(/[\d.]+/g).map(Number);
+          return { r, g, b, a };
+        };
+        const over = (top, bottom) => ({
+          r: top.r * top.a + bottom.r * (1 - top.a),
+          g: top.g * top.a + bottom.g * (1 - top.a),
+          b: top.b * top.a + bottom.b * (1 - top.a),
+          a: 1,
+        });
+        const background = (element) => {
+          const layers = [];
+          for (let e = element; e; e = e.parentElement) {
+            const color = parse(getComputedStyle(e).backgroundColor);
+            if (color.a > 0) layers.push(color);
+            if (color.a === 1) break;
+          }
+          return layers.reduceRight((below, layer) => over(layer, below), { r: 255, g: 255, b: 255, a: 1 });
+        };
+        const luminance = ({ r, g, b }) => {
+          const channel = (v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        };
+        const ratio = (a, b) => {
+          const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+          return (l1 + 0.05) / (l2 + 0.05);
+        };
+        const selectors = ['.masthead-title', '.fact dt', '.fact dd', '#copy-link', '.window-badge', '#play',
+          '#back', '.control-label', '#clock-now', '.clock .muted', '.tab[aria-selected="true"]',
+          '.tab[aria-selected="false"]', '.count', '.row-time', '.row.is-current .row-time', '.row-text',
+          '.level-log', '.level-warn', '.level-error', '.row-window', '#console-search', '.net-method',
+          '.net-status.is-failed', '.net-duration', '.kind-page-view', '.kind-recorder'];
+        return selectors.flatMap((selector) => {
+          const element = document.querySelector(selector);
+          if (!element) return [`${selector}: missing`];
+          const value = ratio(over(parse(getComputedStyle(element).color), background(element)), background(element));
+          return value >= 4.5 ? [] : [`${selector}: ${value.toFixed(2)}`];
+        });
+      });
+      assert.deepEqual(low, [], `${colorScheme}: text below 4.5:1`);
+      await page.done();
+    }
+  },
+
   /** Screenshots for the README and for a person to look at. */
   async screenshots() {
     const page = await open(url('default', '#t=4.1'), { viewport: { width: 1440, height: 900 } });
