@@ -462,6 +462,11 @@ const scenarios = {
     assert.equal(await page.getAttribute('#toggle-inspector', 'aria-expanded'), 'false');
     await page.keyboard.press('i');
     assert.equal(await page.isVisible('#inspector'), true);
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'player-column');
+    assert.equal(await page.getAttribute('#fullscreen', 'aria-label'), 'Leave full screen');
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement === null);
     // Typing in a field types.
     await page.click('#console-search');
     await page.keyboard.press('Space');
@@ -545,6 +550,20 @@ window.addEventListener('message', (event) => {
     assert.equal(messages.at(-1).type, 'replay-html:ended');
     const frame = page.frame({ url: /embed=1/ });
     assert.equal(await frame.evaluate(() => replayHtml.currentTime), expected.durationMs);
+    const post = (message) => page.evaluate((message) => document.getElementById('replay').contentWindow.postMessage(message, '*'), message);
+    await post({ type: 'replay-html:speed', speed: 2 });
+    await frame.waitForFunction(() => replayHtml.speed === 2);
+    await post({ type: 'replay-html:play' });
+    await frame.waitForFunction(() => replayHtml.playing);
+    await post({ type: 'replay-html:pause' });
+    await frame.waitForFunction(() => !replayHtml.playing);
+    await page.waitForFunction(() => window.messages.at(-1).type === 'replay-html:timeupdate' && !window.messages.at(-1).playing);
+    // What the page cannot carry out changes nothing.
+    await post({ type: 'replay-html:goto', ms: 'soon' });
+    await post({ type: 'replay-html:speed', speed: 5 });
+    await post({ type: 'something else' });
+    assert.equal(await frame.evaluate(() => replayHtml.speed), 2);
+    await frame.evaluate(() => replayHtml.goto(replayHtml.duration));
     assert.equal(await frame.isVisible('.masthead'), false);
     assert.equal(await frame.isVisible('.inspector'), false);
     assert.equal(await frame.isVisible('#play'), true);
