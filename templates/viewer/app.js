@@ -8,6 +8,9 @@
 // drawn yet), 'open' (the first frame is drawn), and the session's: 'timeupdate',
 // 'statechange', 'windowchange', 'progress', 'ended', 'error'.
 
+/** Speeds offered, as in PostHog's player (and `bundle --speed`). */
+const SPEEDS = [0.5, 1, 1.5, 2, 3, 4, 8, 16];
+
 const SESSION_EVENTS = ['timeupdate', 'statechange', 'windowchange', 'progress', 'ended', 'error'];
 
 class App extends EventTarget {
@@ -108,9 +111,6 @@ class App extends EventTarget {
     this.dispatchEvent(new Event('settingschange'));
   }
 }
-
-/** Speeds offered, as in PostHog's player (and `bundle --speed`). */
-const SPEEDS = [0.5, 1, 1.5, 2, 3, 4, 8, 16];
 
 /** Resolves once the browser has drawn a frame (or soon, in a tab that draws none). */
 function nextFrame() {

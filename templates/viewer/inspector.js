@@ -58,6 +58,7 @@ class RowList {
     this.items = [];
     this.current = null;
     this.lastUpdate = 0;
+    this.pending = 0;
     app.addEventListener('timeupdate', () => this.highlightSoon());
     app.addEventListener('recordingchange', () => {
       this.show([]);
@@ -110,12 +111,15 @@ class RowList {
     this.empty.textContent = this.rows.length === 0 ? this.none : this.nothing;
   }
 
-  /** Highlights the current row, a few times a second at most. */
+  /** Highlights the current row, a few times a second at most, and after the last change. */
   highlightSoon() {
-    const now = performance.now();
-    if (now - this.lastUpdate < 200) return;
-    this.lastUpdate = now;
-    this.highlight();
+    if (this.pending) return;
+    const wait = Math.max(0, 200 - (performance.now() - this.lastUpdate));
+    this.pending = setTimeout(() => {
+      this.pending = 0;
+      this.lastUpdate = performance.now();
+      this.highlight();
+    }, wait);
   }
 
   highlight() {
