@@ -30,10 +30,40 @@ const DATA_TEMPLATE: &str = "data.html";
 /// Where `page.html` puts the data: an HTML comment, which no escaped text can hold.
 const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
 
-/// The viewer's scripts, in the order they run (all in one function scope).
-const VIEWER_SCRIPTS: [&str; 3] = ["viewer/decode.js", "viewer/player.js", "viewer/viewer.js"];
-/// The viewer's stylesheets, in order.
-const VIEWER_STYLES: [&str; 1] = ["viewer/viewer.css"];
+/// The viewer's scripts, in the order they run (all in one function scope): helpers, the data
+/// and the players, the parts of the page, the API, and last the start.
+const VIEWER_SCRIPTS: [&str; 20] = [
+    "viewer/format.js",
+    "viewer/dom.js",
+    "viewer/decode.js",
+    "viewer/window-player.js",
+    "viewer/loader.js",
+    "viewer/session.js",
+    "viewer/app.js",
+    "viewer/header.js",
+    "viewer/timeline.js",
+    "viewer/controls.js",
+    "viewer/inspector.js",
+    "viewer/inspector-console.js",
+    "viewer/inspector-network.js",
+    "viewer/inspector-events.js",
+    "viewer/links.js",
+    "viewer/keyboard.js",
+    "viewer/embed.js",
+    "viewer/collection.js",
+    "viewer/api.js",
+    "viewer/main.js",
+];
+/// The viewer's stylesheets, in order: colours, basics, layout, then each part of the page.
+const VIEWER_STYLES: [&str; 7] = [
+    "viewer/theme.css",
+    "viewer/base.css",
+    "viewer/layout.css",
+    "viewer/timeline.css",
+    "viewer/controls.css",
+    "viewer/inspector.css",
+    "viewer/collection.css",
+];
 
 /// What the page shows besides the recordings.
 #[derive(Debug, Clone)]

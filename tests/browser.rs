@@ -18,7 +18,7 @@ fn goto_duration_shows_the_state_after_the_very_last_event() {
     assert_eq!(report["windows"], serde_json::json!(["A", "B"]));
     assert_eq!(
         report["initialWindow"], "A",
-        "the page starts where the session ends"
+        "the page opens at the session's first moment, on the window active then"
     );
     assert_eq!(report["duration"], 4000.0);
     assert!(
@@ -46,8 +46,9 @@ fn goto_duration_shows_the_state_after_the_very_last_event() {
     );
 }
 
-/// Every input format of the real recording, opened as a viewer would: it plays, starts where
-/// the session ends, and each window ends showing what the recorded page showed at its end.
+/// Every input format of the real recording, opened as a viewer would: it plays, opens on the
+/// window of the session's first moment, and each window ends showing what the recorded page
+/// showed at its end.
 #[test]
 fn every_real_format_plays_each_window_to_its_end() {
     if !browser_available() {
@@ -92,7 +93,7 @@ fn every_real_format_plays_each_window_to_its_end() {
         assert_eq!(report["windows"], serde_json::json!(ids), "{name}");
         assert_eq!(
             report["initialWindow"], ids[0],
-            "{name}: starts where the session ends"
+            "{name}: opens on the first window"
         );
         assert_eq!(report["duration"], expected["durationMs"], "{name}");
         for (id, uuid) in ids.iter().zip(&uuids) {

@@ -300,6 +300,8 @@ fn every_recorded_text_reaches_the_page_as_text() {
     let more = vec![
         json!({"type": 5, "data": {"tag": "$pageview", "payload": {"href": href}}}),
         json!({"type": 6, "data": {"plugin": "rrweb/console@1", "payload": {"level": "error", "trace": [HOSTILE], "payload": [HOSTILE]}}}),
+        json!({"type": 5, "data": {"tag": HOSTILE, "payload": {HOSTILE: HOSTILE}}}),
+        json!({"type": 6, "data": {"plugin": "rrweb/console@1", "payload": {"level": "log", "trace": [], "payload": [format!("\"{HOSTILE}\"")]}}}),
         json!({"type": 6, "data": {"plugin": "rrweb/network@1", "payload": {"requests": [{
             "name": href, "method": "POST", "status": 500, "initiatorType": "fetch", "startTime": 1, "duration": 2,
             "requestHeaders": {HOSTILE: HOSTILE}, "requestBody": HOSTILE, "responseHeaders": {"x": HOSTILE}, "responseBody": HOSTILE
@@ -327,5 +329,27 @@ fn every_recorded_text_reaches_the_page_as_text() {
             top["text"].as_str().unwrap().contains(HOSTILE),
             "the title and session id show as text: {report}"
         );
+        // The inspector: console messages (an error, and a log whose argument is a string),
+        // the request's address, headers and bodies, the custom event's tag and payload.
+        let inspector = top["inspector"].as_str().unwrap();
+        assert!(
+            inspector.matches(HOSTILE).count() >= 8,
+            "the inspector shows the recorded texts as text: {inspector}"
+        );
+        assert!(inspector.contains(&href), "{inspector}");
+        // The markers (the page view, the console error, the failed request) and their tooltips.
+        for list in ["markers", "tips"] {
+            let texts: Vec<&str> = top[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                texts.iter().filter(|t| t.contains(HOSTILE)).count(),
+                3,
+                "{list}: {texts:?}"
+            );
+        }
     }
 }

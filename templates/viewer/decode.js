@@ -88,9 +88,30 @@ function decodeChunk(recording, window, chunk) {
   return decodeBlock(element, `events for window ${window + 1}`);
 }
 
-/** All the events of a window, in order. */
-async function decodeWindowEvents(recording, window, chunkCount) {
-  const chunks = [];
-  for (let chunk = 0; chunk < chunkCount; chunk++) chunks.push(await decodeChunk(recording, window, chunk));
-  return chunks.flat();
+/** Event `index` of a window (its place among all the window's events), or null. */
+async function decodeEvent(recording, window, windowSummary, index) {
+  let first = 0;
+  for (const [chunk, { events }] of windowSummary.chunks.entries()) {
+    if (index < first + events) return (await decodeChunk(recording, window, chunk))[index - first] || null;
+    first += events;
+  }
+  return null;
+}
+
+/**
+ * What a network event recorded of one request, beyond its inspector row: headers and bodies
+ * (rrweb/network@1 holds them under `payload.requests[i]`; PostHog's legacy posthog/network@1
+ * holds one request under numeric keys and no headers or bodies).
+ */
+function requestDetail(event, request) {
+  const data = event && event.data;
+  if (!data || data.plugin !== 'rrweb/network@1') return null;
+  const entry = data.payload && Array.isArray(data.payload.requests) ? data.payload.requests[request] : null;
+  if (!entry) return null;
+  return {
+    requestHeaders: entry.requestHeaders ?? null,
+    requestBody: entry.requestBody ?? null,
+    responseHeaders: entry.responseHeaders ?? null,
+    responseBody: entry.responseBody ?? null,
+  };
 }

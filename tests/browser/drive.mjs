@@ -8,7 +8,9 @@
 //           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
 //           page itself that the page's policy let through], blocked: [urls it stopped],
 //           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
-//           topDocument: {images, inlineHandlers, text} (the viewer's own page, not the replay) }
+//           topDocument: {images, inlineHandlers, text, inspector, markers, tips} (the viewer's
+//           own page, not the replay: its text, the inspector's text, the markers' labels and
+//           tooltips) }
 //
 // --attack does, in every window of the replay, what a curious viewer or a hostile recording
 // could: clicks every link and button and submits every form inside the replayed page, then
@@ -76,7 +78,7 @@ try {
   report.ready.ms = Date.now() - started;
 
   const shownText = () => page.evaluate(() => {
-    const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+    const doc = document.querySelector('.window-player.is-current iframe')?.contentDocument;
     return doc && doc.body ? doc.body.innerText : null;
   });
   Object.assign(report, await page.evaluate(() => ({
@@ -101,7 +103,7 @@ try {
       for (const id of report.windows) {
         await page.evaluate(async (id) => {
           await window.replayHtml.setWindow(id);
-          const doc = document.querySelector('.replayer-wrapper iframe')?.contentDocument;
+          const doc = document.querySelector('.window-player.is-current iframe')?.contentDocument;
           if (!doc) return;
           for (const element of doc.querySelectorAll('a, button, input[type=submit], area')) element.click();
           for (const form of doc.querySelectorAll('form')) {
@@ -117,11 +119,28 @@ try {
       await page.screenshot({ path: screenshot });
     }
   }
+  // What the viewer itself shows of the recording: the inspector's rows (and, when the
+  // recording has a request with details, that request's details), the timeline's markers and
+  // the tooltip of each.
+  if (report.ready.ok) {
+    await page.evaluate(async () => {
+      const row = document.querySelector('#network-rows .row:last-child');
+      if (!row) return;
+      row.click();
+      for (let i = 0; i < 40 && !document.querySelector('#request-detail h4'); i++) await new Promise((r) => setTimeout(r, 25));
+    });
+  }
   report.topDocument = await page.evaluate(() => ({
     images: document.querySelectorAll('img').length,
     inlineHandlers: [...document.querySelectorAll('*')]
       .filter((element) => [...element.attributes].some((a) => a.name.toLowerCase().startsWith('on'))).length,
     text: document.body.innerText,
+    inspector: document.getElementById('inspector')?.textContent ?? '',
+    markers: [...document.querySelectorAll('.marker')].map((marker) => marker.getAttribute('aria-label')),
+    tips: [...document.querySelectorAll('.marker')].map((marker) => {
+      marker.dispatchEvent(new PointerEvent('pointerenter'));
+      return document.getElementById('timeline-tip')?.textContent ?? '';
+    }),
   }));
   report.pageUrl = page.url() === pageUrl ? 'unchanged' : page.url();
   await page.waitForTimeout(attempts.length > 0 ? 500 : 0); // let the last failures arrive

@@ -1,0 +1,32 @@
+// replay-html viewer: the header. Whose session this is, when it started (the reader's local
+// time; UTC on hover), how long it lasts, where it began, and on what browser, system and
+// screen — each shown only when the recording tells it.
+
+function setupHeader(app) {
+  const title = byId('masthead-title');
+  const facts = byId('facts');
+
+  const fact = (label, value, tooltip) => {
+    if (value === null || value === undefined || value === '') return;
+    facts.append(h('div', { class: 'fact' },
+      h('dt', {}, label),
+      h('dd', { title: tooltip || null }, value)));
+  };
+
+  app.addEventListener('recordingchange', () => {
+    const summary = app.summary;
+    title.textContent = summary.title;
+    facts.replaceChildren();
+    const who = summary.who || {};
+    fact('Person', who.name);
+    fact('Email', who.email);
+    if (who.distinctId !== who.email) fact('Distinct ID', who.distinctId);
+    fact('Started', formatLocalDateTime(summary.startTimestamp), formatUtc(summary.startTimestamp));
+    fact('Duration', formatClock(summary.duration), formatSpoken(summary.duration));
+    fact('First URL', summary.firstUrl, summary.firstUrl);
+    fact('Browser', summary.browser);
+    fact('OS', summary.os);
+    if (summary.viewport) fact('Viewport', `${summary.viewport.width} × ${summary.viewport.height}`);
+    if (summary.sessionId !== summary.title) fact('Session', summary.sessionId);
+  });
+}

@@ -1,0 +1,302 @@
+// replay-html viewer: the session clock. Plays one recording across its windows, as PostHog's
+// player does.
+//
+// The session is cut into segments (src/analysis.rs): stretches of activity or inactivity, each
+// shown from one window, and gaps between them. The session follows the segments: at each
+// moment it shows the window of the segment there (unless a window is pinned), with one rrweb
+// player per window, kept alive and hidden when not on screen, so that switching is instant.
+// While a player plays, its clock is the session's; between a window's events (a gap, or a
+// pinned window not yet open) the session keeps time itself. With inactivity skipping on,
+// inactive stretches play at max(50, seconds left) times and gaps of over an hour are jumped.
+// A moment whose events are not expanded yet is shown once they are (the clock waits, and
+// says so), never as a wrong frame.
+//
+// Events: 'timeupdate', 'statechange' (playing, waiting), 'windowchange', 'ended', 'progress'.
+
+/** Inactive stretches play at least this fast when skipped, as in PostHog. */
+const SKIP_SPEED = 50;
+/** Gaps longer than this are jumped over when skipping. */
+const JUMP_GAP_MS = 60 * 60 * 1000;
+
+class Session extends EventTarget {
+  /**
+   * @param {number} recording  index of the recording in the page
+   * @param {object} summary    its summary (src/payload.rs)
+   * @param {HTMLElement} host  where the players go
+   * @param {{speed: number, skipInactive: boolean}} options
+   */
+  constructor(recording, summary, host, options) {
+    super();
+    this.summary = summary;
+    this.host = host;
+    this.duration = summary.duration;
+    this.speed = options.speed;
+    this.skipInactive = options.skipInactive;
+    /** @type {WindowPlayer[]} by window index, created as each window's first chunk arrives */
+    this.players = [];
+    this.time = 0;
+    this.playing = false;
+    /** Window shown (index), and the window pinned by the reader, or null when following. */
+    this.current = null;
+    this.pinned = null;
+    this.segment = summary.segments[0] || null;
+    this.rate = this.speed;
+    /** What the clock waits for ("Loading 1:30…"), or null. */
+    this.waiting = null;
+    this.presenting = 0;
+    this.frame = 0;
+    this.lastTick = 0;
+    this.loader = new ChunkLoader(recording, summary, (w, chunk, events) => this.deliver(w, chunk, events));
+    this.loader.addEventListener('progress', () => this.emit('progress'));
+    this.loader.addEventListener('error', (event) => this.emit('error', event.detail));
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(host);
+  }
+
+  /** Draws the first frame, at a session time, then expands the rest in the background. */
+  async start(time) {
+    await this.present(this.clamp(time));
+    this.loader.loadAll(this.current);
+  }
+
+  get currentPlayer() {
+    return this.current === null ? null : this.players[this.current] || null;
+  }
+
+  /** The segment at a session time. */
+  segmentAt(time) {
+    const segments = this.summary.segments;
+    let low = 0;
+    let high = segments.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (segments[middle].start <= time) low = middle;
+      else high = middle - 1;
+    }
+    return segments[low] || null;
+  }
+
+  /** The window to show at a session time. */
+  windowAt(time) {
+    if (this.pinned !== null) return this.pinned;
+    const segment = this.segmentAt(time);
+    if (segment && segment.window !== null) return segment.window;
+    return this.current === null ? 0 : this.current;
+  }
+
+  /** Playback rate in a segment from a moment on. */
+  rateIn(segment, time) {
+    if (!this.skipInactive || !segment || segment.active) return this.speed;
+    return Math.max(this.speed, SKIP_SPEED, (segment.end - time) / 1000);
+  }
+
+  clamp(time) {
+    return Math.min(Math.max(Number(time) || 0, 0), this.duration);
+  }
+
+  /** Shows a session time; resolves once it is on screen (or a later seek took over). */
+  seek(time) {
+    return this.present(this.clamp(time));
+  }
+
+  play() {
+    if (this.playing) return Promise.resolve();
+    this.playing = true;
+    const from = this.time >= this.duration ? 0 : this.time;
+    this.emit('statechange');
+    this.loop();
+    return this.present(from);
+  }
+
+  pause() {
+    if (!this.playing) return;
+    const player = this.currentPlayer;
+    if (player && player.isPlaying) this.time = player.sessionTime;
+    if (player) player.pause();
+    this.playing = false;
+    cancelAnimationFrame(this.frame);
+    this.emit('statechange');
+    this.emit('timeupdate');
+  }
+
+  setSpeed(speed) {
+    this.speed = speed;
+    this.updateRate();
+  }
+
+  setSkipInactive(skip) {
+    this.skipInactive = skip;
+    this.updateRate();
+  }
+
+  /** Shows one window from now on, whatever the segments say; null follows them again. */
+  pin(window) {
+    this.pinned = window;
+    return this.present(this.currentTime());
+  }
+
+  /** The moment on screen. */
+  currentTime() {
+    const player = this.currentPlayer;
+    return player && player.isPlaying ? player.sessionTime : this.time;
+  }
+
+  updateRate() {
+    this.rate = this.rateIn(this.segment, this.time);
+    const player = this.currentPlayer;
+    if (player) player.setRate(this.rate);
+  }
+
+  /**
+   * Puts a session time on screen from the window it belongs to, expanding what is missing
+   * first, and plays on from there when playing.
+   */
+  async present(time) {
+    const id = ++this.presenting;
+    const player = this.currentPlayer;
+    if (player) player.pause();
+    this.time = time;
+    const window = this.windowAt(time);
+    // Playing on needs the events just after the moment too.
+    const needed = this.playing ? time + 1 : time;
+    if (!this.loader.has(window, needed)) {
+      this.setWaiting(`Loading ${formatClock(time)}…`);
+      this.loader.focus = window;
+      try {
+        await this.loader.need(window, needed);
+      } catch (error) {
+        if (id !== this.presenting) return;
+        throw error;
+      }
+      if (id !== this.presenting) return;
+    }
+    // (Also when this moment took over from one still waiting.)
+    this.setWaiting(null);
+    this.show(window);
+    this.segment = this.segmentAt(time);
+    this.rate = this.rateIn(this.segment, time);
+    const shown = this.players[window];
+    shown.setRate(this.rate);
+    shown.seek(time, this.playing);
+    this.lastTick = performance.now();
+    this.emit('timeupdate');
+  }
+
+  /** present() from the clock, whose failure is reported as an 'error' event. */
+  presentLater(time) {
+    this.present(time).catch((error) => this.emit('error', error));
+  }
+
+  /** Makes a window's player the one on screen. */
+  show(window) {
+    if (window === this.current) return;
+    const previous = this.currentPlayer;
+    if (previous) {
+      previous.pause();
+      previous.visible = false;
+    }
+    this.current = window;
+    this.players[window].visible = true;
+    this.loader.focus = window;
+    this.emit('windowchange');
+  }
+
+  setWaiting(message) {
+    if (this.waiting === message) return;
+    this.waiting = message;
+    this.emit('statechange');
+  }
+
+  /** Runs the clock while playing, once a frame. */
+  loop() {
+    cancelAnimationFrame(this.frame);
+    this.lastTick = performance.now();
+    const tick = (now) => {
+      if (!this.playing) return;
+      const elapsed = Math.min(now - this.lastTick, 1000);
+      this.lastTick = now;
+      if (this.waiting === null) this.advance(elapsed);
+      if (this.playing) this.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+
+  /** One step of the clock while playing. */
+  advance(elapsed) {
+    const player = this.currentPlayer;
+    const time = player && player.isPlaying ? player.sessionTime : this.time + elapsed * this.rate;
+    if (time >= this.duration) {
+      this.finish();
+      return;
+    }
+    const segment = this.segmentAt(time);
+    if (this.windowAt(time) !== this.current) {
+      this.presentLater(time);
+      return;
+    }
+    if (segment !== this.segment) {
+      this.segment = segment;
+      if (this.skipInactive && segment.gap && !segment.active && segment.end - segment.start > JUMP_GAP_MS) {
+        this.presentLater(segment.end);
+        return;
+      }
+      this.rate = this.rateIn(segment, time);
+      if (player) player.setRate(this.rate);
+    }
+    this.time = time;
+    // The window has events to play from here, but its player stopped: it ran out of
+    // expanded events (present waits for more), or the clock has just reached the window.
+    const window = this.summary.windows[this.current];
+    if (player && !player.isPlaying && time >= window.start && time < window.end) {
+      this.presentLater(time);
+      return;
+    }
+    this.emit('timeupdate');
+  }
+
+  finish() {
+    this.playing = false;
+    const player = this.currentPlayer;
+    if (player) player.seek(this.duration, false);
+    this.time = this.duration;
+    this.emit('timeupdate');
+    this.emit('statechange');
+    this.emit('ended');
+  }
+
+  /** Takes an expanded chunk: the first makes the window's player. */
+  deliver(window, chunk, events) {
+    if (chunk === 0) {
+      this.players[window] = new WindowPlayer(this.host, this.summary.windows[window], events, this.size());
+    } else {
+      this.players[window].append(events);
+    }
+  }
+
+  size() {
+    return {
+      width: Math.max(160, Math.floor(this.host.clientWidth)),
+      height: Math.max(90, Math.floor(this.host.clientHeight)),
+    };
+  }
+
+  resize() {
+    const size = this.size();
+    for (const player of this.players) if (player) player.resize(size);
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Stops everything and removes the players. */
+  destroy() {
+    this.playing = false;
+    this.presenting += 1;
+    cancelAnimationFrame(this.frame);
+    this.loader.stop();
+    this.resizeObserver.disconnect();
+    for (const player of this.players) if (player) player.destroy();
+    this.players = [];
+  }
+}

@@ -1,0 +1,711 @@
+// The viewer's features in headless Chromium, on pages made from the committed real recording.
+// tests/viewer.rs bundles the pages and runs this script with the scenarios to check; one
+// browser serves them all. Each scenario drives a page as a reader would (clicks, keys, links,
+// an embedding host page) and asserts what it shows against tests/fixtures/real/expected.json.
+//
+//   node tests/browser/viewer.mjs CONFIG.json
+//
+// CONFIG: {expected: path of expected.json, pages: {name: path of a page}, dir: a folder for
+// host pages, scenarios: [names], screenshots: folder or null}. Prints one JSON object:
+// {scenarioName: {ok: true} or {ok: false, error}}.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const expected = JSON.parse(readFileSync(config.expected, 'utf8'));
+const url = (name, suffix = '') => pathToFileURL(resolve(config.pages[name])).href + suffix;
+
+/** Session times the recording's facts imply, in ms from its first event. */
+const at = (timestamp) => timestamp - expected.firstTimestamp;
+const windowIds = expected.windowIds.map((uuid) => String(expected.windowIntIds[uuid]));
+const windowStart = (i) => at(expected.windows[i].firstTimestamp);
+const windowEnd = (i) => at(expected.windows[i].lastTimestamp);
+/** A console message's text as recorded: its arguments, each JSON text, strings unquoted. */
+const consoleText = (message) => message.payload.map((json) => {
+  const value = JSON.parse(json);
+  return typeof value === 'string' ? value : json;
+}).join(' ');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-quic', '--no-first-run',
+  ],
+});
+
+/** A new page that records errors; `problems` must stay empty. */
+async function open(target, options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport || { width: 1280, height: 800 },
+    colorScheme: options.colorScheme || 'light',
+    reducedMotion: options.reducedMotion || 'no-preference',
+  });
+  if (options.init) await context.addInitScript(options.init);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    // A test's init script is offered to every frame; Chromium refuses it in the sandboxed
+    // replay frame (as it must) and says so.
+    if (options.init && /^Blocked script execution in 'about:blank'/.test(message.text())) return;
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`thrown: ${error}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`request: ${request.url()}`);
+  });
+  await page.goto(target);
+  page.problems = problems;
+  page.done = async () => {
+    assert.deepEqual(problems, [], 'the page threw, logged, opened a dialog or made a request');
+    await context.close();
+  };
+  return page;
+}
+
+async function ready(page) {
+  const outcome = await page.evaluate(() => window.replayHtml.ready.then(() => 'ok', (error) => error.message));
+  assert.equal(outcome, 'ok');
+}
+
+/** The text of the replayed page on screen. */
+const shownText = (page) => page.evaluate(() => {
+  const doc = document.querySelector('.window-player.is-current iframe')?.contentDocument;
+  return doc && doc.body ? doc.body.innerText : '';
+});
+
+const api = (page, expression) => page.evaluate(expression);
+const near = (actual, wanted, slack, what) => assert.ok(Math.abs(actual - wanted) <= slack, `${what}: ${actual} is not within ${slack} of ${wanted}`);
+const visibleRows = (page, list) => page.$$eval(`#${list} .row:not([hidden])`, (rows) => rows.map((row) => row.textContent));
+
+const scenarios = {
+  /** The header says whose session it is, when and where; the page opens at 0 in window 1. */
+  async header() {
+    const page = await open(url('default'));
+    await ready(page);
+    assert.equal(await api(page, () => replayHtml.currentTime), 0);
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[0]);
+    assert.deepEqual(await api(page, () => replayHtml.windows), windowIds);
+    assert.equal(await api(page, () => replayHtml.duration), expected.durationMs);
+    const facts = Object.fromEntries(await page.$$eval('#facts .fact', (facts) => facts.map((fact) => [
+      fact.querySelector('dt').textContent, { text: fact.querySelector('dd').textContent, title: fact.querySelector('dd').title },
+    ])));
+    assert.equal(facts.Person.text, 'Ada Lovelace');
+    assert.equal(facts.Email.text, 'ada@example.com');
+    assert.equal(facts['Distinct ID'].text, expected.distinctId);
+    assert.equal(facts.Duration.text, '0:16');
+    assert.equal(facts['First URL'].text, expected.firstUrl);
+    assert.equal(facts.Browser.text, 'Chrome 156');
+    assert.equal(facts.OS.text, 'Linux');
+    assert.equal(facts.Viewport.text, '1024 × 720');
+    assert.match(facts.Started.title, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    assert.equal(await page.textContent('#masthead-title'), expected.sessionId);
+    assert.match(await shownText(page), /Checkout/);
+    // One recording: no sidebar.
+    assert.equal(await page.isVisible('#collection'), false);
+    await page.done();
+  },
+
+  /** Markers sit at the recording's clicks, page views, console error and failed request. */
+  async markers() {
+    const page = await open(url('default'));
+    await ready(page);
+    const markers = await page.$$eval('.marker', (buttons) => buttons.map((b) => ({
+      kind: b.className.replace(/.*marker-/, ''), t: Number(b.dataset.t), label: b.getAttribute('aria-label'),
+    })));
+    const of = (kind) => markers.filter((m) => m.kind === kind);
+    near(of('page-view')[0].t, 0, 0, 'the first page view');
+    near(of('page-view').at(-1).t, windowStart(1), 0, 'the page view of window 2');
+    const error = expected.consoleMessages.find((m) => m.level === 'error');
+    assert.equal(of('console-error').length, 1);
+    near(of('console-error')[0].t, at(error.timestamp), 0, 'the console error');
+    assert.match(of('console-error')[0].label, new RegExp(`Console error at 0:04, window 1: ${consoleText(error)}`));
+    const missing = expected.networkRequests.find((r) => r.status === 404);
+    assert.equal(of('network-error').length, 1);
+    // The request starts a moment before the event that reports it.
+    near(of('network-error')[0].t, at(missing.timestamp), 100, 'the failed request');
+    assert.match(of('network-error')[0].label, /GET .*\/api\/missing → 404/);
+    assert.ok(of('click').length >= 5, `${of('click').length} clicks`);
+    // Every marker seeks where it says, in the window it names.
+    // (Markers a few pixels apart overlap: each is pressed as the keyboard would.)
+    for (const [index, marker] of markers.entries()) {
+      await page.dispatchEvent(`.marker >> nth=${index}`, 'click');
+      near(await api(page, () => replayHtml.currentTime), marker.t, 0, `marker ${marker.label}`);
+    }
+    await page.click('.marker.marker-page-view >> nth=-1', { force: true });
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[1]);
+    assert.match(await shownText(page), /Help centre/);
+    // A tooltip on hover; the time under the pointer on the bar.
+    await page.hover('.marker.marker-console-error', { force: true });
+    assert.match(await page.textContent('#timeline-tip'), /could not load recommendations: 404/);
+    const bar = await page.$('#timeline-bar');
+    const box = await bar.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    assert.equal(await page.isVisible('#timeline-tip'), true);
+    assert.match(await page.textContent('#timeline-tip'), /^0:0[78]/);
+    const before = await api(page, () => replayHtml.currentTime);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction((before) => replayHtml.currentTime !== before, before);
+    near(await api(page, () => replayHtml.currentTime), expected.durationMs / 2, 300, 'a click on the middle of the bar');
+    // The bar's segments: active and inactive stretches, and gaps.
+    assert.ok(await page.$('.segment.is-active'));
+    assert.ok(await page.$('.segment.is-inactive.is-gap'));
+    await page.done();
+  },
+
+  /** Console rows match the recording, filter by level and text, and seek on click. */
+  async console() {
+    const page = await open(url('default'));
+    await ready(page);
+    const rows = await page.$$eval('#console-rows .row', (items) => items.map((item) => ({
+      level: item.querySelector('.level').textContent, text: item.querySelector('.row-text').textContent,
+    })));
+    assert.deepEqual(rows, expected.consoleMessages.map((m) => ({ level: m.level, text: consoleText(m) })));
+    assert.equal(await page.textContent('#count-console'), String(expected.consoleMessages.length));
+    await page.selectOption('#console-level', 'error');
+    assert.deepEqual((await visibleRows(page, 'console-rows')).length, 1);
+    assert.match((await visibleRows(page, 'console-rows'))[0], /could not load recommendations/);
+    await page.selectOption('#console-level', 'warn');
+    assert.match((await visibleRows(page, 'console-rows'))[0], /slow network detected/);
+    await page.selectOption('#console-level', '');
+    await page.fill('#console-search', 'PLACING');
+    assert.deepEqual((await visibleRows(page, 'console-rows')).length, 1);
+    await page.fill('#console-search', 'nothing like this');
+    assert.equal(await page.isVisible('#console-empty'), true);
+    await page.fill('#console-search', '');
+    assert.equal((await visibleRows(page, 'console-rows')).length, 3);
+    const error = expected.consoleMessages.find((m) => m.level === 'error');
+    await page.click('#console-rows .row >> nth=2');
+    near(await api(page, () => replayHtml.currentTime), at(error.timestamp), 0, 'the error row');
+    // The row of the moment on screen is highlighted.
+    await page.waitForSelector('#console-rows .row.is-current');
+    assert.match(await page.textContent('#console-rows .row.is-current'), /could not load/);
+    await page.done();
+  },
+
+  /** Network rows match the recording; filters; a click seeks and shows headers and bodies. */
+  async network() {
+    const page = await open(url('default'));
+    await ready(page);
+    await page.click('#tab-network');
+    const rows = await page.$$eval('#network-rows .row', (items) => items.map((item) => ({
+      method: item.querySelector('.net-method').textContent,
+      url: item.querySelector('.net-name').title,
+      status: item.querySelector('.net-status').textContent,
+    })));
+    assert.equal(rows.length, expected.networkRequests.length);
+    for (const request of expected.networkRequests) {
+      assert.ok(rows.some((row) => row.url === request.url && row.status === String(request.responseStatus)
+        && (!request.method || row.method === request.method)), `no row for ${request.method} ${request.url}`);
+    }
+    assert.ok(rows.some((row) => row.method === 'POST' && row.url.endsWith('/api/order') && row.status === '200'));
+    assert.ok(rows.some((row) => row.method === 'GET' && row.url.endsWith('/api/missing') && row.status === '404'));
+    await page.check('#network-failed');
+    const failed = await visibleRows(page, 'network-rows');
+    assert.equal(failed.length, 1);
+    assert.match(failed[0], /GET.*missing.*404/);
+    await page.uncheck('#network-failed');
+    await page.selectOption('#network-type', 'script');
+    assert.ok((await visibleRows(page, 'network-rows')).every((text) => /\.js/.test(text)));
+    await page.selectOption('#network-type', '');
+    await page.fill('#network-search', '/api/');
+    assert.equal((await visibleRows(page, 'network-rows')).length, 2);
+    await page.click('#network-rows .row:not([hidden]) >> nth=1');
+    const missing = expected.networkRequests.find((r) => r.status === 404);
+    near(await api(page, () => replayHtml.currentTime), at(missing.timestamp), 100, 'the 404 row');
+    await page.waitForSelector('#request-detail h4');
+    const detail = await page.textContent('#request-detail');
+    assert.match(detail, /Status404/);
+    assert.match(detail, /Response headers/);
+    assert.match(detail, /content-type/);
+    await page.done();
+  },
+
+  /** Page views, URL changes and custom events; the recorder's own events on demand. */
+  async events() {
+    const page = await open(url('default'));
+    await ready(page);
+    await page.click('#tab-events');
+    const shown = await visibleRows(page, 'events-rows');
+    assert.equal(shown.filter((text) => /Page view/.test(text)).length, 3, shown.join('\n'));
+    assert.ok(shown.every((text) => !/Recorder/.test(text)));
+    await page.check('#events-recorder');
+    assert.ok((await visibleRows(page, 'events-rows')).some((text) => /\$recording_started/.test(text)));
+    await page.click('#events-rows .row:has-text("/help")');
+    near(await api(page, () => replayHtml.currentTime), windowStart(1), 0, 'the /help page view');
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[1]);
+    await page.done();
+  },
+
+  /** #t= opens at that moment and shows what the page showed then; the copy button. */
+  async links() {
+    const thanks = await open(url('default', '#t=4.5'));
+    await ready(thanks);
+    assert.equal(await api(thanks, () => replayHtml.currentTime), 4500);
+    const text = await shownText(thanks);
+    assert.match(text, /Thank you, Ada! Order #1042 confirmed\./);
+    assert.doesNotMatch(text, /Receipt sent/);
+    assert.equal(await thanks.textContent('#clock-now'), '0:04');
+    await thanks.done();
+
+    for (const [suffix, ms, window] of [['#t=0:12', 12000, 1], ['#t=12s', 12000, 1], ['#t=1m30s', expected.durationMs, 0]]) {
+      const page = await open(url('default', suffix));
+      await ready(page);
+      assert.equal(await api(page, () => replayHtml.currentTime), ms, suffix);
+      assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[window], suffix);
+      if (window === 1) assert.match(await shownText(page), /Help centre/);
+      await page.done();
+    }
+
+    // A link pasted into an open page moves it.
+    const moved = await open(url('default'));
+    await ready(moved);
+    await moved.evaluate(() => { location.hash = 't=4.5'; });
+    await moved.waitForFunction(() => replayHtml.currentTime === 4500);
+    await moved.done();
+
+    // Copying: to the clipboard when the browser allows it, else selected in a field.
+    const copying = await open(url('default', '#t=2'), {
+      init: () => Object.defineProperty(navigator, 'clipboard', {
+        value: { writeText: async (text) => { window.copied = text; } },
+      }),
+    });
+    await ready(copying);
+    await copying.evaluate(() => replayHtml.goto(4550));
+    await copying.click('#copy-link');
+    await copying.waitForFunction(() => window.copied);
+    assert.equal(await copying.evaluate(() => window.copied), url('default', '#t=4.6s'));
+    assert.equal(await copying.textContent('#copy-link'), 'Link copied');
+    await copying.done();
+    const refusing = await open(url('default'), { init: () => Object.defineProperty(navigator, 'clipboard', { value: undefined }) });
+    await ready(refusing);
+    await refusing.evaluate(() => replayHtml.goto(61_000 > replayHtml.duration ? 12_000 : 61_000));
+    await refusing.click('#copy-link');
+    assert.equal(await refusing.isVisible('#link-field'), true);
+    assert.equal(await refusing.inputValue('#link-field'), url('default', '#t=12s'));
+    assert.equal(await refusing.evaluate(() => document.activeElement.id), 'link-field');
+    assert.match(await refusing.textContent('#link-label'), /copy the link/);
+    await refusing.done();
+  },
+
+  /** Playing through, the replay follows the session: window 1, then 2, then 1, switching at
+   *  the segment boundaries; a pinned window stays; inactivity is skipped. */
+  async windows() {
+    const page = await open(url('default'));
+    await ready(page);
+    const playThrough = () => page.evaluate(async () => {
+      const samples = [];
+      await replayHtml.play();
+      await new Promise((done) => {
+        const sample = () => {
+          samples.push([replayHtml.currentWindow, replayHtml.currentTime]);
+          if (replayHtml.playing) requestAnimationFrame(sample);
+          else done();
+        };
+        sample();
+      });
+      return samples;
+    });
+    await page.evaluate(() => Promise.all([replayHtml.setSkipInactive(false), replayHtml.setSpeed(4), replayHtml.goto(10_000)]));
+    const samples = await playThrough();
+    const sequence = samples.map(([w]) => w).filter((w, i, all) => i === 0 || w !== all[i - 1]);
+    assert.deepEqual(sequence, expected.windowSequence.map(String));
+    // Window 2 is on screen only from the moment it opens, and until soon after its last
+    // event (a sample can come a frame before the clock's own step: a frame under load at 4x
+    // is a few hundred ms of session time).
+    const slack = 1000;
+    for (const [w, t] of samples) {
+      if (w === windowIds[1]) {
+        assert.ok(t >= windowStart(1) && t <= windowEnd(1) + slack, `window 2 on screen at ${t}`);
+      } else {
+        assert.ok(t <= windowStart(1) + slack || t >= windowEnd(1), `window 1 on screen at ${t}`);
+      }
+    }
+    const firstIn2 = samples.find(([w]) => w === windowIds[1]);
+    const backIn1 = samples[samples.findLastIndex(([w]) => w === windowIds[1]) + 1];
+    near(firstIn2[1], windowStart(1), slack, 'switch to window 2');
+    near(backIn1[1], windowEnd(1), slack, 'switch back to window 1');
+    assert.equal(samples.at(-1)[1], expected.durationMs);
+    assert.match(await shownText(page), /Receipt sent to ada@example.com/);
+
+    // Pinned, window 1 stays on screen through window 2's stretch; follow() lets go.
+    await page.evaluate(() => Promise.all([replayHtml.setWindow(replayHtml.windows[0]), replayHtml.goto(12_500)]));
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[0]);
+    assert.equal(await api(page, () => replayHtml.pinnedWindow), windowIds[0]);
+    assert.match(await page.textContent('#window-badge'), /Window 1 of 2 · pinned/);
+    const pinned = await page.evaluate(async () => {
+      await replayHtml.goto(11_000);
+      const seen = new Set();
+      await replayHtml.play();
+      await new Promise((done) => {
+        const sample = () => {
+          seen.add(replayHtml.currentWindow);
+          if (replayHtml.currentTime < 14_500) requestAnimationFrame(sample);
+          else done();
+        };
+        sample();
+      });
+      await replayHtml.pause();
+      return [...seen];
+    });
+    assert.deepEqual(pinned, [windowIds[0]]);
+    await page.evaluate(() => Promise.all([replayHtml.follow(), replayHtml.goto(12_500)]));
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[1]);
+    assert.equal(await api(page, () => replayHtml.pinnedWindow), null);
+    // The window picker pins too.
+    await page.selectOption('#window-select', '1');
+    await page.evaluate(() => replayHtml.goto(1000));
+    assert.equal(await api(page, () => replayHtml.currentWindow), windowIds[1]);
+    assert.match(await page.textContent('#window-badge'), /opens at 0:11/);
+    await page.selectOption('#window-select', 'follow');
+
+    // Inactivity skipping: the 6.5 s without activity before window 2 opens pass in about a second.
+    const lull = await page.evaluate(async () => {
+      await replayHtml.setSpeed(1);
+      await replayHtml.setSkipInactive(true);
+      await replayHtml.goto(5500);
+      const started = performance.now();
+      await replayHtml.play();
+      await new Promise((done) => {
+        const sample = () => (replayHtml.currentTime >= 11_800 ? done() : requestAnimationFrame(sample));
+        sample();
+      });
+      await replayHtml.pause();
+      return performance.now() - started;
+    });
+    assert.ok(lull < 2000, `the inactive stretch took ${lull} ms`);
+    await page.done();
+  },
+
+  /** A recording in many chunks: the first frame comes before the rest is expanded; a seek
+   *  into what is not expanded yet waits for it, says so, then shows the right frame; a seek
+   *  made meanwhile to a moment already expanded ends the wait. Each check starts as soon as
+   *  the first frame is drawn (from a script the page runs then), while the page still expands
+   *  the rest. */
+  async loading() {
+    // (Init scripts are sent to the page as source: each is whole, without closures.)
+    const page = await open(url('long'), {
+      init: () => document.addEventListener('DOMContentLoaded', () => {
+        window.checked = window.replayHtml.ready.then(async () => {
+        const message = document.getElementById('message');
+        const seen = [];
+        new MutationObserver(() => { if (!message.hidden) seen.push(message.textContent); })
+          .observe(message, { attributes: true, childList: true, characterData: true, subtree: true });
+        const expanded = document.getElementById('timeline-loaded').classList.contains('is-complete');
+        await window.replayHtml.goto(window.replayHtml.duration);
+        const doc = document.querySelector('.window-player.is-current iframe').contentDocument;
+        return { expanded, seen, time: window.replayHtml.currentTime, text: doc.body.innerText };
+        });
+      }),
+    });
+    const seek = await page.evaluate(() => window.checked);
+    assert.equal(seek.expanded, false, 'everything was expanded before the first frame');
+    assert.ok(seek.seen.some((text) => text === 'Loading 2:46:40…'), JSON.stringify(seek.seen));
+    assert.equal(seek.time, 10_000_000);
+    assert.equal(seek.text.trim(), 'the very end');
+    assert.equal(await page.isVisible('#message'), false);
+    await page.waitForSelector('#timeline-loaded.is-complete', { state: 'attached' });
+    await page.evaluate(() => replayHtml.goto(1500));
+    assert.match(await shownText(page), /^step 1 lorem/);
+    await page.done();
+
+    const hurried = await open(url('long'), {
+      init: () => document.addEventListener('DOMContentLoaded', () => {
+        window.checked = window.replayHtml.ready.then(() => {
+        const bar = document.getElementById('timeline-bar');
+        const expanded = document.getElementById('timeline-loaded').classList.contains('is-complete');
+        bar.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+        const waiting = document.getElementById('message').textContent;
+        bar.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+        return { expanded, waiting };
+        });
+      }),
+    });
+    const hurry = await hurried.evaluate(() => window.checked);
+    assert.deepEqual(hurry, { expanded: false, waiting: 'Loading 2:46:40…' });
+    await hurried.waitForSelector('#timeline-loaded.is-complete', { state: 'attached' });
+    assert.equal(await hurried.isVisible('#message'), false, 'the wait for the end outlived the seek to the start');
+    assert.equal(await api(hurried, () => replayHtml.currentTime), 0);
+    await hurried.keyboard.press('Space');
+    await hurried.waitForFunction(() => replayHtml.currentTime > 0);
+    await hurried.done();
+  },
+
+  /** Space plays and pauses, the arrows skip 10 s, ? lists the shortcuts, i toggles the
+   *  inspector, f asks for full screen; the timeline is a slider. */
+  async keyboard() {
+    const page = await open(url('default'));
+    await ready(page);
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => replayHtml.playing);
+    await page.keyboard.press('Space');
+    assert.equal(await api(page, () => replayHtml.playing), false);
+    await page.evaluate(() => replayHtml.goto(1000));
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => replayHtml.currentTime === 11_000);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => replayHtml.currentTime === 1000);
+    await page.keyboard.press('?');
+    assert.equal(await page.isVisible('#shortcuts-dialog'), true);
+    assert.match(await page.textContent('#shortcuts-dialog'), /Play or pause/);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isVisible('#shortcuts-dialog'), false);
+    await page.keyboard.press('i');
+    assert.equal(await page.isVisible('#inspector'), false);
+    assert.equal(await page.getAttribute('#toggle-inspector', 'aria-expanded'), 'false');
+    await page.keyboard.press('i');
+    assert.equal(await page.isVisible('#inspector'), true);
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'player-column');
+    assert.equal(await page.getAttribute('#fullscreen', 'aria-label'), 'Leave full screen');
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement === null);
+    // Typing in a field types.
+    await page.click('#console-search');
+    await page.keyboard.press('Space');
+    assert.equal(await api(page, () => replayHtml.playing), false);
+    // The slider.
+    await page.focus('#timeline-bar');
+    assert.equal(await page.getAttribute('#timeline-bar', 'role'), 'slider');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => replayHtml.currentTime === replayHtml.duration);
+    assert.equal(await page.getAttribute('#timeline-bar', 'aria-valuetext'), '16 seconds of 16 seconds');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => replayHtml.currentTime === 0);
+    // Every button has a name.
+    const unnamed = await page.$$eval('button', (buttons) => buttons
+      .filter((b) => !b.getAttribute('aria-label') && !b.textContent.trim()).map((b) => b.outerHTML));
+    assert.deepEqual(unnamed, []);
+    // Markers: one Tab stop, arrows move between them.
+    await page.focus('.marker >> nth=0');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.t), await page.getAttribute('.marker >> nth=1', 'data-t'));
+    await page.keyboard.press('Enter');
+    near(await api(page, () => replayHtml.currentTime), Number(await page.getAttribute('.marker >> nth=1', 'data-t')), 0, 'Enter on a marker');
+    await page.done();
+  },
+
+  /** bundle's viewer options arrive: theme, inspector, speed, skipping, start, autoplay. */
+  async settings() {
+    const dark = await open(url('dark'));
+    await ready(dark);
+    assert.equal(await dark.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(14, 16, 20)');
+    assert.equal(await dark.isVisible('#inspector'), false);
+    assert.equal(await dark.inputValue('#speed'), '2');
+    assert.equal(await dark.isChecked('#skip-inactive'), false);
+    assert.equal(await api(dark, () => replayHtml.currentTime), 4000);
+    await dark.done();
+    const linked = await open(url('dark', '#t=2'));
+    await ready(linked);
+    assert.equal(await api(linked, () => replayHtml.currentTime), 2000, 'a link wins over --start');
+    await linked.done();
+    const light = await open(url('default'), { colorScheme: 'dark' });
+    await ready(light);
+    assert.equal(await light.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(14, 16, 20)', 'auto follows the system');
+    await light.done();
+    const lightTheme = await open(url('light'), { colorScheme: 'dark' });
+    await ready(lightTheme);
+    assert.equal(await lightTheme.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(243, 244, 246)');
+    await lightTheme.waitForFunction(() => replayHtml.playing, null, { timeout: 5000 });
+    await lightTheme.done();
+    // Less motion: no transitions.
+    const calm = await open(url('default'), { reducedMotion: 'reduce' });
+    await ready(calm);
+    assert.equal(await calm.evaluate(() => getComputedStyle(document.querySelector('.button')).transitionDuration), '0s');
+    await calm.done();
+  },
+
+  /** Embedded in a 480x300 frame: no header, fits, and a host drives it with postMessage. */
+  async embed() {
+    const host = join(config.dir, 'host.html');
+    writeFileSync(host, `<!doctype html><meta charset="utf-8">
+<body style="margin:0"><iframe id="replay" src="${url('default', '?embed=1')}" width="480" height="300" style="border:0"></iframe>
+<script>
+window.messages = [];
+window.addEventListener('message', (event) => {
+  if (event.source !== document.getElementById('replay').contentWindow) return;
+  window.messages.push(event.data);
+  if (event.data.type === 'replay-html:ready') {
+    event.source.postMessage({ type: 'replay-html:goto', ms: ${expected.durationMs - 2500} }, '*');
+    event.source.postMessage({ type: 'replay-html:play' }, '*');
+  }
+});
+</script>`);
+    const page = await open(pathToFileURL(host).href, { viewport: { width: 600, height: 400 } });
+    await page.waitForFunction(() => window.messages.some((m) => m.type === 'replay-html:ended'), null, { timeout: 15_000 });
+    const messages = await page.evaluate(() => window.messages);
+    const hello = messages.find((m) => m.type === 'replay-html:ready');
+    assert.equal(hello.duration, expected.durationMs);
+    assert.deepEqual(hello.windows, windowIds);
+    const updates = messages.filter((m) => m.type === 'replay-html:timeupdate');
+    assert.ok(updates.some((m) => m.playing && m.time >= expected.durationMs - 2500), JSON.stringify(updates));
+    assert.ok(updates.length < 20, `${updates.length} timeupdates in 2.5 s: not throttled`);
+    assert.equal(messages.at(-1).type, 'replay-html:ended');
+    const frame = page.frame({ url: /embed=1/ });
+    assert.equal(await frame.evaluate(() => replayHtml.currentTime), expected.durationMs);
+    const post = (message) => page.evaluate((message) => document.getElementById('replay').contentWindow.postMessage(message, '*'), message);
+    await post({ type: 'replay-html:speed', speed: 2 });
+    await frame.waitForFunction(() => replayHtml.speed === 2);
+    await post({ type: 'replay-html:play' });
+    await frame.waitForFunction(() => replayHtml.playing);
+    await post({ type: 'replay-html:pause' });
+    await frame.waitForFunction(() => !replayHtml.playing);
+    await page.waitForFunction(() => window.messages.at(-1).type === 'replay-html:timeupdate' && !window.messages.at(-1).playing);
+    // What the page cannot carry out changes nothing.
+    await post({ type: 'replay-html:goto', ms: 'soon' });
+    await post({ type: 'replay-html:speed', speed: 5 });
+    await post({ type: 'something else' });
+    assert.equal(await frame.evaluate(() => replayHtml.speed), 2);
+    await frame.evaluate(() => replayHtml.goto(replayHtml.duration));
+    assert.equal(await frame.isVisible('.masthead'), false);
+    assert.equal(await frame.isVisible('.inspector'), false);
+    assert.equal(await frame.isVisible('#play'), true);
+    assert.equal(await frame.isVisible('#timeline-bar'), true);
+    const fits = await frame.evaluate(() => {
+      const stage = document.getElementById('stage').getBoundingClientRect();
+      const wrapper = document.querySelector('.window-player.is-current .replayer-wrapper').getBoundingClientRect();
+      return {
+        scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+        stage: stage.height,
+        inside: wrapper.left >= stage.left - 1 && wrapper.right <= stage.right + 1 && wrapper.top >= stage.top - 1 && wrapper.bottom <= stage.bottom + 1,
+      };
+    });
+    assert.deepEqual(fits.scroll, [480, 300], 'the page fills the frame without scrolling');
+    assert.ok(fits.stage > 150, `the replay gets ${fits.stage} px of 300`);
+    assert.ok(fits.inside, 'the replay fits the stage');
+    if (config.screenshots) await page.screenshot({ path: join(config.screenshots, 'embed.png'), clip: { x: 0, y: 0, width: 480, height: 300 } });
+    // It follows the frame's size.
+    await page.evaluate(() => { document.getElementById('replay').width = '800'; });
+    await frame.waitForFunction(() => document.querySelector('.window-player.is-current .rr-player').offsetWidth > 700);
+    await page.done();
+
+    // bundle --embed: embed mode without the query.
+    const embedded = await open(url('embed'), { viewport: { width: 480, height: 300 } });
+    await ready(embedded);
+    assert.equal(await embedded.isVisible('.masthead'), false);
+    assert.equal(await embedded.isVisible('.inspector'), false);
+    await embedded.done();
+  },
+
+  /** A page of several recordings: a sidebar, a filter, one recording expanded at a time. */
+  async collection() {
+    const page = await open(url('collection'));
+    await ready(page);
+    const ids = await api(page, () => replayHtml.recordings);
+    assert.deepEqual(ids, [expected.sessionId, '2']);
+    assert.equal(await page.isVisible('#collection'), true);
+    assert.equal(await page.locator('.recording-card').count(), 2);
+    assert.match(await page.textContent('.recording-card >> nth=0'), /Ada Lovelace.*1 console error, 1 failed request/s);
+    await page.fill('#collection-filter', 'ada');
+    assert.equal(await page.locator('.recording-card:visible').count(), 1);
+    await page.fill('#collection-filter', '');
+    await page.click('.recording-card >> nth=1');
+    await page.waitForFunction(() => replayHtml.currentRecording === '2' && replayHtml.windows.join() === 'A,B');
+    await page.evaluate(() => replayHtml.goto(0));
+    assert.equal(await page.getAttribute('.recording-card >> nth=1', 'aria-current'), 'true');
+    // The previous recording's players are gone.
+    await page.waitForFunction(() => document.querySelectorAll('.window-player').length <= 2);
+    assert.match(await shownText(page), /A: before/);
+    assert.equal(await page.textContent('#masthead-title'), await page.textContent('.card-title >> nth=1'));
+    await page.evaluate((id) => replayHtml.select(id), expected.sessionId);
+    assert.equal(await api(page, () => replayHtml.currentRecording), expected.sessionId);
+    await page.done();
+    const linked = await open(url('collection', '#r=2&t=3'));
+    await ready(linked);
+    assert.equal(await api(linked, () => replayHtml.currentRecording), '2');
+    assert.equal(await api(linked, () => replayHtml.currentTime), 3000);
+    await linked.done();
+  },
+
+  /** Text keeps a contrast of at least 4.5:1 (WCAG AA) on its background, in both themes. */
+  async contrast() {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await open(url('default', '#t=4.1'), { colorScheme });
+      await ready(page);
+      await page.click('#console-rows .row >> nth=2');
+      const low = await page.evaluate(() => {
+        const parse = (text) => {
+          const [r, g, b, a = 1] = text.match(/[\d.]+/g).map(Number);
+          return { r, g, b, a };
+        };
+        const over = (top, bottom) => ({
+          r: top.r * top.a + bottom.r * (1 - top.a),
+          g: top.g * top.a + bottom.g * (1 - top.a),
+          b: top.b * top.a + bottom.b * (1 - top.a),
+          a: 1,
+        });
+        const background = (element) => {
+          const layers = [];
+          for (let e = element; e; e = e.parentElement) {
+            const color = parse(getComputedStyle(e).backgroundColor);
+            if (color.a > 0) layers.push(color);
+            if (color.a === 1) break;
+          }
+          return layers.reduceRight((below, layer) => over(layer, below), { r: 255, g: 255, b: 255, a: 1 });
+        };
+        const luminance = ({ r, g, b }) => {
+          const channel = (v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        };
+        const ratio = (a, b) => {
+          const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+          return (l1 + 0.05) / (l2 + 0.05);
+        };
+        const selectors = ['.masthead-title', '.fact dt', '.fact dd', '#copy-link', '.window-badge', '#play',
+          '#back', '.control-label', '#clock-now', '.clock .muted', '.tab[aria-selected="true"]',
+          '.tab[aria-selected="false"]', '.count', '.row-time', '.row.is-current .row-time', '.row-text',
+          '.level-log', '.level-warn', '.level-error', '.row-window', '#console-search', '.net-method',
+          '.net-status.is-failed', '.net-duration', '.kind-page-view', '.kind-recorder'];
+        return selectors.flatMap((selector) => {
+          const element = document.querySelector(selector);
+          if (!element) return [`${selector}: missing`];
+          const value = ratio(over(parse(getComputedStyle(element).color), background(element)), background(element));
+          return value >= 4.5 ? [] : [`${selector}: ${value.toFixed(2)}`];
+        });
+      });
+      assert.deepEqual(low, [], `${colorScheme}: text below 4.5:1`);
+      await page.done();
+    }
+  },
+
+  /** Screenshots for the README and for a person to look at. */
+  async screenshots() {
+    const page = await open(url('default', '#t=4.1'), { viewport: { width: 1440, height: 900 } });
+    await ready(page);
+    await page.screenshot({ path: join(config.screenshots, 'default.png') });
+    await page.click('#tab-network');
+    await page.click('#network-rows .row:has-text("missing")');
+    await page.waitForSelector('#request-detail h4');
+    await page.screenshot({ path: join(config.screenshots, 'network.png') });
+    await page.done();
+    const narrow = await open(url('default', '#t=4.1'), { viewport: { width: 400, height: 800 }, colorScheme: 'dark' });
+    await ready(narrow);
+    await narrow.screenshot({ path: join(config.screenshots, 'narrow-dark.png'), fullPage: true });
+    await narrow.done();
+  },
+};
+
+const report = {};
+try {
+  for (const name of config.scenarios) {
+    try {
+      await scenarios[name]();
+      report[name] = { ok: true };
+    } catch (error) {
+      report[name] = { ok: false, error: String(error && error.stack ? error.stack : error) };
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(report) + '\n');

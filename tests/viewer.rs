@@ -1,0 +1,137 @@
+//! The viewer's features in headless Chromium, on pages made from the committed real
+//! recording: `tests/browser/viewer.mjs` drives each page as a reader would and checks what it
+//! shows against `tests/fixtures/real/expected.json`. Each test here runs one browser for a
+//! group of scenarios and reports every scenario that failed.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use common::{browser_available, fixture, repo, run};
+
+/// The real recording, as PostHog exports it (integer window ids: "1", "2").
+fn real() -> PathBuf {
+    fixture("real/export-2023-04-28-int-windows.json")
+}
+
+/// Bundles inputs into `dir/name.html` with extra options.
+fn page(dir: &Path, name: &str, inputs: &[PathBuf], options: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{name}.html"));
+    let mut args = vec!["bundle".to_owned()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["-o".to_owned(), out.to_string_lossy().into_owned()]);
+    args.extend(options.iter().map(|&o| o.to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "bundle {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// A recording large enough to come in many chunks (about 20 MB of events, in one window): a
+/// paragraph whose text changes 10000 times, one a second, the last time to "the very end".
+fn long_recording(dir: &Path) -> PathBuf {
+    let text_node = json!({"type": 3, "textContent": "the start", "id": 5});
+    let paragraph =
+        json!({"type": 2, "tagName": "p", "attributes": {}, "childNodes": [text_node], "id": 4});
+    let body =
+        json!({"type": 2, "tagName": "body", "attributes": {}, "childNodes": [paragraph], "id": 3});
+    let html =
+        json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
+    let mut events = vec![
+        json!({"type": 4, "data": {"href": "https://long.test/", "width": 800, "height": 600}, "timestamp": 0}),
+        json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": 0}),
+    ];
+    for i in 1..=10_000u64 {
+        let value = if i == 10_000 {
+            "the very end".to_owned()
+        } else {
+            format!("step {i} {}", "lorem ipsum dolor sit amet ".repeat(80))
+        };
+        events.push(json!({"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": value}], "attributes": [], "removes": [], "adds": []}, "timestamp": i * 1000}));
+    }
+    let path = dir.join("long.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    path
+}
+
+/// Runs scenarios of viewer.mjs on the pages they use, in one browser, and fails with every
+/// scenario that failed.
+fn scenarios(names: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pages = json!({
+        "default": page(d, "default", &[real()], &[]),
+        "dark": page(d, "dark", &[real()], &["--theme", "dark", "--inspector", "closed", "--speed", "2", "--no-skip-inactive", "--start", "4s"]),
+        "light": page(d, "light", &[real()], &["--theme", "light", "--autoplay"]),
+        "embed": page(d, "embed", &[real()], &["--embed"]),
+        "collection": page(d, "collection", &[real(), fixture("edge/last-event-at-end.json")], &[]),
+        "long": page(d, "long", &[long_recording(d)], &[]),
+    });
+    let screenshots = std::env::var("REPLAY_HTML_SCREENSHOTS").ok();
+    let config = json!({
+        "expected": fixture("real/expected.json"),
+        "pages": pages,
+        "dir": d,
+        "scenarios": names,
+        "screenshots": screenshots,
+    });
+    let config_path = d.join("config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/viewer.mjs"))
+        .arg(&config_path)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "viewer.mjs failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("viewer.mjs prints JSON");
+    let failures: Vec<String> = names
+        .iter()
+        .filter(|name| report[**name]["ok"] != true)
+        .map(|name| {
+            format!(
+                "{name}: {}",
+                report[*name]["error"].as_str().unwrap_or("no report")
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn header_markers_timeline_and_contrast() {
+    if browser_available() {
+        scenarios(&["header", "markers", "contrast"]);
+    }
+}
+
+#[test]
+fn inspector_console_network_and_events() {
+    if browser_available() {
+        scenarios(&["console", "network", "events"]);
+    }
+}
+
+#[test]
+fn deep_links_following_windows_and_loading() {
+    if browser_available() {
+        scenarios(&["links", "windows", "loading"]);
+    }
+}
+
+#[test]
+fn keyboard_settings_embedding_and_collections() {
+    if browser_available() {
+        scenarios(&["keyboard", "settings", "embed", "collection"]);
+    }
+}
