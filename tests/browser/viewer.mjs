@@ -462,11 +462,15 @@ const scenarios = {
     assert.equal(await page.getAttribute('#toggle-inspector', 'aria-expanded'), 'false');
     await page.keyboard.press('i');
     assert.equal(await page.isVisible('#inspector'), true);
+    // The element goes full screen before `fullscreenchange` tells the button: wait for both.
+    const fullscreenLabel = (label) => page.waitForFunction(
+      (label) => document.querySelector('#fullscreen').getAttribute('aria-label') === label, label);
     await page.keyboard.press('f');
     await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'player-column');
-    assert.equal(await page.getAttribute('#fullscreen', 'aria-label'), 'Leave full screen');
+    await fullscreenLabel('Leave full screen');
     await page.keyboard.press('f');
     await page.waitForFunction(() => document.fullscreenElement === null);
+    await fullscreenLabel('Full screen');
     // Typing in a field types.
     await page.click('#console-search');
     await page.keyboard.press('Space');
