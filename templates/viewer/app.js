@@ -64,6 +64,7 @@ class App extends EventTarget {
       if (!iframe || !iframe.contentDocument || !iframe.contentDocument.documentElement) {
         throw new Error('the player drew no page from the first snapshot');
       }
+      session.loadInBackground();
       if (this.session === session) this.dispatchEvent(new Event('open'));
     });
     return this.opening;

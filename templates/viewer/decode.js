@@ -39,28 +39,56 @@ function base122ToBytes(text) {
   let length = 0;
   let bits = 0;
   let count = 0;
-  const push = (group) => {
-    bits = (bits << 7) | group;
-    count += 7;
-    if (count >= 8) {
-      count -= 8;
-      bytes[length++] = (bits >> count) & 0xff;
-      bits &= (1 << count) - 1;
-    }
-  };
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < BASE122_PAIR) {
-      push(code);
-    } else if (code < BASE122_LAST) {
-      const pair = code - BASE122_PAIR;
-      push(BASE122_ILLEGAL[pair >> 7]);
-      push(pair & 0x7f);
-    } else {
-      push(BASE122_ILLEGAL[code - BASE122_LAST]);
+    // One character carries one group of 7 bits, or two (an illegal value and the next).
+    let group = code;
+    let next = -1;
+    if (code >= BASE122_LAST) {
+      group = BASE122_ILLEGAL[code - BASE122_LAST];
+    } else if (code >= BASE122_PAIR) {
+      group = BASE122_ILLEGAL[(code - BASE122_PAIR) >> 7];
+      next = (code - BASE122_PAIR) & 0x7f;
+    }
+    for (;;) {
+      bits = (bits << 7) | group;
+      count += 7;
+      if (count >= 8) {
+        count -= 8;
+        bytes[length++] = (bits >> count) & 0xff;
+        bits &= (1 << count) - 1;
+      }
+      if (next < 0) break;
+      group = next;
+      next = -1;
     }
   }
   return bytes.subarray(0, length);
+}
+
+/** Bytes of gzip data, expanded. (Writing to the stream and reading from it directly is
+ *  several times faster than going through a Blob and a Response.) */
+async function gunzip(bytes) {
+  const stream = new DecompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const parts = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    length += value.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** The JSON value a data block holds. */
@@ -69,9 +97,8 @@ async function decodeBlock(element, what) {
   if (typeof DecompressionStream !== 'function') {
     throw new Error('this browser cannot expand the replay (it lacks DecompressionStream); open it in a current Chrome, Edge, Firefox or Safari');
   }
-  const bytes = base122ToBytes(element.textContent);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text());
+  const json = await gunzip(base122ToBytes(element.textContent));
+  return JSON.parse(new TextDecoder().decode(json));
 }
 
 /** Recording `recording`'s inspector rows: {console, network, events}. */

@@ -3,7 +3,7 @@
 //
 // Each window's events come in chunks (decode.js); the first ends with the window's first full
 // snapshot, so a frame can be drawn from it alone. The loader expands one chunk at a time and
-// yields to the browser between chunks: first what someone waits for (need), then the window
+// yields to the browser between chunks (see yieldToBrowser): first what someone waits for (need), then the window
 // on screen, then the first chunk of every other window, then the rest. It reports its
 // progress with 'progress' events; `loadedThrough` is the session time up to which every
 // window holds all its events.
@@ -107,7 +107,7 @@ class ChunkLoader extends EventTarget {
           return false;
         });
         this.dispatchEvent(new Event('progress'));
-        await yieldToBrowser();
+        await yieldToBrowser(this.waiting.length > 0);
       }
     } catch (error) {
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);
@@ -118,8 +118,15 @@ class ChunkLoader extends EventTarget {
   }
 }
 
-/** Lets the browser draw and handle input before the next piece of work. */
-function yieldToBrowser() {
-  if (globalThis.scheduler && typeof globalThis.scheduler.yield === 'function') return globalThis.scheduler.yield();
+/**
+ * Lets the browser draw, and handle input and other tasks, before the next piece of work.
+ * While someone waits for a chunk, the work goes on as soon as the browser has drawn
+ * (`scheduler.yield`); expanding in the background goes after every other task (a
+ * 'background' task), so that timers, messages from a host page and the like are not held up.
+ */
+function yieldToBrowser(someoneWaits) {
+  const scheduler = globalThis.scheduler;
+  if (someoneWaits && scheduler && typeof scheduler.yield === 'function') return scheduler.yield();
+  if (scheduler && typeof scheduler.postTask === 'function') return scheduler.postTask(() => {}, { priority: 'background' });
   return new Promise((resolve) => setTimeout(resolve, 0));
 }

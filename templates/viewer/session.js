@@ -53,9 +53,14 @@ class Session extends EventTarget {
     this.resizeObserver.observe(host);
   }
 
-  /** Draws the first frame, at a session time, then expands the rest in the background. */
-  async start(time) {
-    await this.present(this.clamp(time));
+  /** Draws the first frame, at a session time, expanding only what that frame needs. */
+  start(time) {
+    return this.present(this.clamp(time));
+  }
+
+  /** Expands the rest of the recording in the background, the window on screen first. Called
+   *  once the first frame is drawn: begun earlier, it would hold that frame back. */
+  loadInBackground() {
     this.loader.loadAll(this.current);
   }
 
