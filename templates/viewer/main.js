@@ -2,6 +2,12 @@
 // sets up every part of the page, and opens the recording at the moment asked for: a link's
 // #t= (and #r= in a collection), else `bundle --start`, else the session's first moment.
 
+/** Resolves once the page's load event has fired. */
+function whenLoaded() {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+}
+
 {
   let settle = null;
   const ready = new Promise((resolve, reject) => {
@@ -37,9 +43,14 @@
 
     const link = readLink(app);
     const start = link.time ?? app.settings.start ?? 0;
-    app.open(link.recording ?? 0, start).then(() => {
-      settle.resolve();
-      if (app.settings.autoplay) app.play();
-    }, fail);
+    // rrweb opens its replay iframe's document and never closes it: an iframe made before the
+    // page's own load event would hold that event back for good (the tab would show it still
+    // loading). The page has nothing to load, so the event comes as soon as it is parsed.
+    whenLoaded()
+      .then(() => app.open(link.recording ?? 0, start))
+      .then(() => {
+        settle.resolve();
+        if (app.settings.autoplay) app.play();
+      }, fail);
   }
 }
