@@ -95,8 +95,13 @@ pub struct WindowSummary {
 #[serde(rename_all = "camelCase")]
 pub struct ChunkSummary {
     pub events: usize,
-    /// Session time of the chunk's last event.
+    /// Session time of the chunk's first and last event.
+    pub start: f64,
     pub end: f64,
+    /// Whether a player can start from this chunk: it is the window's first, or it begins with
+    /// a later full snapshot (and its Meta event). A seek far ahead needs only the chunks from
+    /// the last such chunk before the moment.
+    pub snapshot: bool,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -203,7 +208,9 @@ impl<'r> Payload<'r> {
                         .filter(|c| c.window == index)
                         .map(|c| ChunkSummary {
                             events: c.events.len(),
+                            start: c.events.first().map_or(0.0, |e| e.timestamp - start),
                             end: c.events.last().map_or(0.0, |e| e.timestamp - start),
+                            snapshot: c.index == 0 || starts_snapshot(c.events, 0),
                         })
                         .collect(),
                 })
@@ -220,8 +227,9 @@ impl<'r> Payload<'r> {
     }
 }
 
-/// A window's events cut into chunks: up to and with the first full snapshot, then about
-/// [`CHUNK_BYTES`] of event text each, as the page carries it.
+/// A window's events cut into chunks: up to and with the first full snapshot; then a chunk
+/// for each later full snapshot, starting with it (and the Meta event before it), cut into
+/// about [`CHUNK_BYTES`] of event text each, as the page carries it.
 fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
     let events = window.events.as_slice();
     let first_end = events
@@ -230,14 +238,30 @@ fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
         .map_or(events.len(), |i| i + 1);
     let mut chunks = vec![&events[..first_end]];
     let (mut start, mut bytes) = (first_end, 0);
-    for (i, event) in events.iter().enumerate().skip(first_end) {
-        bytes += written_size(event);
-        if bytes >= CHUNK_BYTES || i + 1 == events.len() {
+    for i in first_end..events.len() {
+        if starts_snapshot(events, i) && i > start {
+            chunks.push(&events[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += written_size(&events[i]);
+        // Never between a Meta event and its snapshot.
+        if bytes >= CHUNK_BYTES && !starts_snapshot(events, i) {
             chunks.push(&events[start..=i]);
             (start, bytes) = (i + 1, 0);
         }
     }
+    if start < events.len() {
+        chunks.push(&events[start..]);
+    }
     chunks
+}
+
+/// Whether events[i] is the Meta event a full snapshot follows.
+fn starts_snapshot(events: &[Event], i: usize) -> bool {
+    events[i].kind == event_type::META
+        && events
+            .get(i + 1)
+            .is_some_and(|e| e.kind == event_type::FULL_SNAPSHOT)
 }
 
 /// About how much text an event is as the page carries it.
@@ -425,11 +449,50 @@ mod tests {
         // Window a: its first chunk ends with the snapshot; the mouse move comes after.
         let chunk_events: Vec<usize> = s.windows[0].chunks.iter().map(|c| c.events).collect();
         assert_eq!(chunk_events, [2, 1]);
+        assert!(s.windows[0].chunks[0].snapshot && !s.windows[0].chunks[1].snapshot);
         let (block, _) = payload.chunks[0].pack().unwrap();
         let first: Vec<Value> = serde_json::from_str(&unpack(&block.text).unwrap()).unwrap();
         assert_eq!(first.len(), 2);
         assert_eq!(first[1]["data"]["x"], "é");
         assert!(first[1].get("windowId").is_none());
+    }
+
+    #[test]
+    fn every_later_snapshot_starts_a_chunk_with_its_meta_event() {
+        // A first snapshot, a mouse move, a second snapshot (a Meta event is put before it),
+        // and a big mutation after it.
+        let big = "x".repeat(CHUNK_BYTES);
+        let input = format!(
+            r#"[{{"type":2,"data":{{"node":{{}}}},"timestamp":1000}},
+            {{"type":3,"data":{{"source":1}},"timestamp":2000}},
+            {{"type":2,"data":{{"node":{{}}}},"timestamp":3000}},
+            {{"type":3,"data":{{"source":0,"texts":[{{"id":1,"value":"{big}"}}]}},"timestamp":4000}},
+            {{"type":3,"data":{{"source":1}},"timestamp":5000}}]"#
+        );
+        let (_, rec) = read_leaked(input.as_bytes()).unwrap();
+        let payload = Payload::new(&rec, "t").unwrap();
+        let chunks: Vec<(Vec<u8>, bool, f64)> = payload
+            .chunks
+            .iter()
+            .zip(&payload.summary.windows[0].chunks)
+            .map(|(c, s)| {
+                (
+                    c.events.iter().map(|e| e.kind).collect(),
+                    s.snapshot,
+                    s.start,
+                )
+            })
+            .collect();
+        assert_eq!(
+            chunks,
+            [
+                (vec![4, 2], true, 0.0),
+                (vec![3], false, 1000.0),
+                // The big mutation fills this chunk; the last mouse move goes to the next.
+                (vec![4, 2, 3], true, 2000.0),
+                (vec![3], false, 4000.0),
+            ]
+        );
     }
 
     #[test]

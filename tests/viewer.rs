@@ -61,6 +61,39 @@ fn long_recording(dir: &Path) -> PathBuf {
     path
 }
 
+/// A recording with a full snapshot every 1000 s (about 12 MB of events, in one window): a
+/// paragraph whose text changes 6000 times, one a second, the last time to "the very end";
+/// each snapshot shows the text of its moment.
+fn snapshots_recording(dir: &Path) -> PathBuf {
+    const STEPS: u64 = 6000;
+    let text = |i: u64| match i {
+        0 => "the start".to_owned(),
+        STEPS => "the very end".to_owned(),
+        i => format!("step {i} {}", "lorem ipsum dolor sit amet ".repeat(80)),
+    };
+    let snapshot = |i: u64| {
+        let text_node = json!({"type": 3, "textContent": text(i), "id": 5});
+        let paragraph = json!({"type": 2, "tagName": "p", "attributes": {}, "childNodes": [text_node], "id": 4});
+        let body = json!({"type": 2, "tagName": "body", "attributes": {}, "childNodes": [paragraph], "id": 3});
+        let html =
+            json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
+        vec![
+            json!({"type": 4, "data": {"href": "https://snapshots.test/", "width": 800, "height": 600}, "timestamp": i * 1000}),
+            json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": i * 1000}),
+        ]
+    };
+    let mut events = snapshot(0);
+    for i in 1..=STEPS {
+        events.push(json!({"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": text(i)}], "attributes": [], "removes": [], "adds": []}, "timestamp": i * 1000}));
+        if i % 1000 == 0 && i < STEPS {
+            events.extend(snapshot(i));
+        }
+    }
+    let path = dir.join("snapshots.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    path
+}
+
 /// Runs scenarios of viewer.mjs on the pages they use, in one browser, and fails with every
 /// scenario that failed.
 fn scenarios(names: &[&str]) {
@@ -73,6 +106,7 @@ fn scenarios(names: &[&str]) {
         "embed": page(d, "embed", &[real()], &["--embed"]),
         "collection": page(d, "collection", &[real(), fixture("edge/last-event-at-end.json")], &[]),
         "long": page(d, "long", &[long_recording(d)], &[]),
+        "snapshots": page(d, "snapshots", &[snapshots_recording(d)], &[]),
     });
     let screenshots = std::env::var("REPLAY_HTML_SCREENSHOTS").ok();
     let config = json!({
@@ -125,7 +159,7 @@ fn inspector_console_network_and_events() {
 #[test]
 fn deep_links_following_windows_and_loading() {
     if browser_available() {
-        scenarios(&["links", "windows", "loading"]);
+        scenarios(&["links", "windows", "loading", "jumps"]);
     }
 }
 

@@ -1,54 +1,63 @@
 // replay-html viewer: expanding a recording's events chunk by chunk, in the order the viewer
 // needs them.
 //
-// Each window's events come in chunks (decode.js); the first ends with the window's first full
-// snapshot, so a frame can be drawn from it alone. The loader expands one chunk at a time and
-// yields to the browser between chunks (see yieldToBrowser): first what someone waits for (need), then the window
-// on screen, then the first chunk of every other window, then the rest. It reports its
-// progress with 'progress' events; `loadedThrough` is the session time up to which every
-// window holds all its events.
+// Each window's events come in chunks (decode.js, src/payload.rs). A window's first chunk ends
+// with its first full snapshot, and each later full snapshot starts a chunk of its own, so a
+// player can be made from any such chunk ("snapshot" in the summary) and the ones after it: a
+// moment far ahead needs only the chunks from the last snapshot before it. The loader keeps
+// every chunk it expands, expands one at a time and yields to the browser between chunks (see
+// yieldToBrowser): first what someone waits for (need), then the window on screen from its
+// start, then the first chunk of every other window, then the rest. It tells each chunk
+// expanded with a 'chunk' event ({window, chunk}) and a 'progress' event.
 
 class ChunkLoader extends EventTarget {
   /**
    * @param {number} recording  index of the recording in the page
    * @param {object} summary    its summary
-   * @param {(window: number, chunk: number, events: object[]) => void} deliver
    */
-  constructor(recording, summary, deliver) {
+  constructor(recording, summary) {
     super();
     this.recording = recording;
     this.windows = summary.windows;
     this.duration = summary.duration;
-    this.deliver = deliver;
-    /** Chunks delivered, per window. */
-    this.done = this.windows.map(() => 0);
-    /** Promises waiting for chunks: {window, count, resolve, reject}. */
+    /** Expanded events, by window and chunk (undefined until expanded). */
+    this.events = this.windows.map((w) => new Array(w.chunks.length));
+    this.expanded = 0;
+    this.total = this.windows.reduce((sum, w) => sum + w.chunks.length, 0);
+    /** Promises waiting for chunks: {window, from, to, resolve, reject}. */
     this.waiting = [];
     /** The window loaded first in the background. */
     this.focus = 0;
     this.background = false;
     this.running = false;
     this.stopped = false;
-    this.total = this.windows.reduce((sum, w) => sum + w.chunks.length, 0);
   }
 
-  /** How many chunks of a window hold every event up to a session time. */
-  chunksFor(window, time) {
+  /** The chunk of a window that holds its events up to a session time. */
+  chunkAt(window, time) {
     const chunks = this.windows[window].chunks;
     const index = chunks.findIndex((chunk) => chunk.end >= time);
-    return index < 0 ? chunks.length : index + 1;
+    return index < 0 ? chunks.length - 1 : index;
   }
 
-  /** Whether a window's events up to a session time are delivered. */
-  has(window, time) {
-    return this.done[window] >= this.chunksFor(window, time);
+  /** The last chunk a player can start from (see the top) at or before `chunk`. */
+  snapshotChunk(window, chunk) {
+    const chunks = this.windows[window].chunks;
+    let base = chunk;
+    while (base > 0 && !chunks[base].snapshot) base -= 1;
+    return base;
   }
 
-  /** Resolves once a window's events up to a session time are delivered. */
-  need(window, time) {
-    const count = this.chunksFor(window, time);
-    if (this.done[window] >= count) return Promise.resolve();
-    const promise = new Promise((resolve, reject) => this.waiting.push({ window, count, resolve, reject }));
+  /** Whether chunks `from` to `to` (both included) of a window are expanded. */
+  has(window, from, to) {
+    for (let chunk = from; chunk <= to; chunk++) if (!this.events[window][chunk]) return false;
+    return true;
+  }
+
+  /** Resolves once chunks `from` to `to` of a window are expanded. */
+  need(window, from, to) {
+    if (this.has(window, from, to)) return Promise.resolve();
+    const promise = new Promise((resolve, reject) => this.waiting.push({ window, from, to, resolve, reject }));
     this.run();
     return promise;
   }
@@ -60,16 +69,18 @@ class ChunkLoader extends EventTarget {
     this.run();
   }
 
-  /** Delivered chunks out of all of them, 0 to 1. */
+  /** Expanded chunks out of all of them, 0 to 1. */
   get fraction() {
-    return this.done.reduce((sum, n) => sum + n, 0) / this.total;
+    return this.expanded / this.total;
   }
 
-  /** Session time up to which every window holds all its events. */
+  /** Session time up to which every window's events are all expanded. */
   get loadedThrough() {
     let through = this.duration;
     this.windows.forEach((w, i) => {
-      if (this.done[i] < w.chunks.length) through = Math.min(through, this.done[i] === 0 ? w.start : w.chunks[this.done[i] - 1].end);
+      const prefix = this.events[i].findIndex((events) => !events);
+      if (prefix < 0) return;
+      through = Math.min(through, prefix === 0 ? w.start : w.chunks[prefix - 1].end);
     });
     return through;
   }
@@ -79,17 +90,25 @@ class ChunkLoader extends EventTarget {
     for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('the recording was closed'));
   }
 
+  /** The first chunk not yet expanded of a window, from `from` to `to`, or -1. */
+  missing(window, from = 0, to = this.windows[window].chunks.length - 1) {
+    for (let chunk = from; chunk <= to; chunk++) if (!this.events[window][chunk]) return chunk;
+    return -1;
+  }
+
   /** The next chunk to expand, or null. */
   next() {
-    const wanted = this.waiting[0];
-    if (wanted) return { window: wanted.window, chunk: this.done[wanted.window] };
+    for (const wanted of this.waiting) {
+      const chunk = this.missing(wanted.window, wanted.from, wanted.to);
+      if (chunk >= 0) return { window: wanted.window, chunk };
+    }
     if (!this.background) return null;
-    const unfinished = (w) => this.done[w] < this.windows[w].chunks.length;
-    if (unfinished(this.focus)) return { window: this.focus, chunk: this.done[this.focus] };
-    const unstarted = this.windows.findIndex((_, w) => this.done[w] === 0);
+    const focused = this.missing(this.focus);
+    if (focused >= 0) return { window: this.focus, chunk: focused };
+    const unstarted = this.windows.findIndex((_, w) => !this.events[w][0]);
     if (unstarted >= 0) return { window: unstarted, chunk: 0 };
-    const rest = this.windows.findIndex((_, w) => unfinished(w));
-    return rest >= 0 ? { window: rest, chunk: this.done[rest] } : null;
+    const rest = this.windows.findIndex((_, w) => this.missing(w) >= 0);
+    return rest >= 0 ? { window: rest, chunk: this.missing(rest) } : null;
   }
 
   async run() {
@@ -99,10 +118,11 @@ class ChunkLoader extends EventTarget {
       for (let next = this.next(); next && !this.stopped; next = this.next()) {
         const events = await decodeChunk(this.recording, next.window, next.chunk);
         if (this.stopped) return;
-        this.deliver(next.window, next.chunk, events);
-        this.done[next.window] += 1;
+        this.events[next.window][next.chunk] = events;
+        this.expanded += 1;
+        this.dispatchEvent(new CustomEvent('chunk', { detail: next }));
         this.waiting = this.waiting.filter((waiter) => {
-          if (this.done[waiter.window] < waiter.count) return true;
+          if (!this.has(waiter.window, waiter.from, waiter.to)) return true;
           waiter.resolve();
           return false;
         });

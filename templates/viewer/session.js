@@ -9,7 +9,9 @@
 // pinned window not yet open) the session keeps time itself. With inactivity skipping on,
 // inactive stretches play at max(50, seconds left) times and gaps of over an hour are jumped.
 // A moment whose events are not expanded yet is shown once they are (the clock waits, and
-// says so), never as a wrong frame.
+// says so), never as a wrong frame. A window's player grows as its chunks are expanded; a
+// moment far ahead of it is shown from a new player made from the last full snapshot before the
+// moment, so that only the chunks from there are expanded first (loader.js).
 //
 // Events: 'timeupdate', 'statechange' (playing, waiting), 'windowchange', 'ended', 'progress'.
 
@@ -32,7 +34,8 @@ class Session extends EventTarget {
     this.duration = summary.duration;
     this.speed = options.speed;
     this.skipInactive = options.skipInactive;
-    /** @type {WindowPlayer[]} by window index, created as each window's first chunk arrives */
+    /** @type {WindowPlayer[]} by window index, made as each window's first chunk arrives, or
+     *  remade from a later snapshot for a moment far ahead */
     this.players = [];
     this.time = 0;
     this.playing = false;
@@ -46,7 +49,8 @@ class Session extends EventTarget {
     this.presenting = 0;
     this.frame = 0;
     this.lastTick = 0;
-    this.loader = new ChunkLoader(recording, summary, (w, chunk, events) => this.deliver(w, chunk, events));
+    this.loader = new ChunkLoader(recording, summary);
+    this.loader.addEventListener('chunk', (event) => this.grow(event.detail.window));
     this.loader.addEventListener('progress', () => this.emit('progress'));
     this.loader.addEventListener('error', (event) => this.emit('error', event.detail));
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -164,11 +168,12 @@ class Session extends EventTarget {
     const window = this.windowAt(time);
     // Playing on needs the events just after the moment too.
     const needed = this.playing ? time + 1 : time;
-    if (!this.loader.has(window, needed)) {
+    const covering = this.players[window];
+    if (!covering || !covering.covers(needed)) {
       this.setWaiting(`Loading ${formatClock(time)}…`);
       this.loader.focus = window;
       try {
-        await this.loader.need(window, needed);
+        await this.prepare(window, needed);
       } catch (error) {
         if (id !== this.presenting) return;
         throw error;
@@ -269,13 +274,51 @@ class Session extends EventTarget {
     this.emit('ended');
   }
 
-  /** Takes an expanded chunk: the first makes the window's player. */
-  deliver(window, chunk, events) {
-    if (chunk === 0) {
-      this.players[window] = new WindowPlayer(this.host, this.summary.windows[window], events, this.size());
-    } else {
-      this.players[window].append(events);
+  /**
+   * Makes the window's player hold a moment: grows it to there if it holds the last full
+   * snapshot before the moment, or the chunks in between are expanded or next; else makes a
+   * new one from that snapshot, which needs only the chunks from there.
+   */
+  async prepare(window, time) {
+    const loader = this.loader;
+    const target = loader.chunkAt(window, time);
+    // rrweb shows a moment as it was before that millisecond's events: a player must start
+    // from a snapshot before the moment to show it as every other player does.
+    const chunks = this.summary.windows[window].chunks;
+    let base = loader.snapshotChunk(window, target);
+    while (base > 0 && chunks[base].start >= time) base = loader.snapshotChunk(window, base - 1);
+    const player = this.players[window];
+    const grows = player && player.base <= base && (base <= player.top + 1 || loader.has(window, player.top + 1, base - 1));
+    await loader.need(window, grows ? player.top + 1 : base, target);
+    if (grows && this.players[window] === player) {
+      this.grow(window);
+    } else if (!this.players[window] || !this.players[window].covers(time)) {
+      this.remake(window, base);
     }
+  }
+
+  /** Adds to a window's player the chunks after its last that are expanded; makes its first
+   *  player once its first chunk is. */
+  grow(window) {
+    const player = this.players[window];
+    const chunks = this.loader.events[window];
+    if (!player) {
+      if (chunks[0]) this.remake(window, 0);
+      return;
+    }
+    while (player.top + 1 < chunks.length && chunks[player.top + 1]) player.append(chunks[player.top + 1]);
+  }
+
+  /** Makes a window's player anew from chunk `base`, with the expanded chunks that follow it. */
+  remake(window, base) {
+    const chunks = this.loader.events[window];
+    let top = base;
+    while (top + 1 < chunks.length && chunks[top + 1]) top += 1;
+    const old = this.players[window];
+    const player = new WindowPlayer(this.host, this.summary.windows[window], base, chunks.slice(base, top + 1), this.size());
+    this.players[window] = player;
+    if (old) old.destroy();
+    player.visible = window === this.current;
   }
 
   size() {

@@ -1,27 +1,33 @@
 // replay-html viewer: one rrweb player showing one window of the session.
 //
 // rrweb replays one window at a time from that window's own events, on a clock that starts at
-// the window's first event. A WindowPlayer maps session time (from the recording's first
-// event) to that clock, takes the window's events chunk by chunk as they are expanded
-// (rrweb-player's addEvent), and works around rrweb stopping one event short of the end.
-// Its controller stays hidden: the page has its own controls, timeline and clock (session.js).
+// the first event it is given. A WindowPlayer holds a run of the window's chunks that starts
+// with one a player can start from (the window's first, or one that begins with a full
+// snapshot: loader.js), maps session time (from the recording's first event) to its clock,
+// takes the next chunks as they are expanded (rrweb-player's addEvent), and works around rrweb
+// stopping one event short of the end. Its controller stays hidden: the page has its own
+// controls, timeline and clock (session.js).
 
 class WindowPlayer {
   /**
-   * @param {HTMLElement} host      the element holding every window's player
-   * @param {object} window         the window's summary: {id, start, end, chunks}
-   * @param {object[]} firstEvents  the window's first chunk (up to its first full snapshot)
+   * @param {HTMLElement} host     the element holding every window's player
+   * @param {object} window        the window's summary: {id, start, end, chunks}
+   * @param {number} base          the first chunk it holds (one a player can start from)
+   * @param {object[][]} chunks    the events of chunks base, base + 1, ...
    * @param {{width: number, height: number}} size
    */
-  constructor(host, window, firstEvents, size) {
+  constructor(host, window, base, chunks, size) {
     this.window = window;
+    this.base = base;
+    /** Session time of its first event: its clock's zero. */
+    this.origin = window.chunks[base].start;
     this.element = h('div', { class: 'window-player' });
     host.append(this.element);
     const Player = globalThis.rrwebPlayer.Player || globalThis.rrwebPlayer.default || globalThis.rrwebPlayer;
     this.player = new Player({
       target: this.element,
       props: {
-        events: firstEvents,
+        events: chunks.flat(),
         ...size,
         maxScale: 0,
         autoPlay: false,
@@ -36,43 +42,44 @@ class WindowPlayer {
       },
     });
     this.replayer = this.player.getReplayer();
-    /** How many chunks the player holds, and the session time up to which it has every event. */
-    this.chunks = 1;
-    this.loadedUntil = window.chunks[0].end;
+    /** The last chunk it holds. */
+    this.top = base + chunks.length - 1;
     /** The last seek: {session, local}. A window shows its first or last frame for moments
      *  outside its own span, while the session is still at the moment asked for, as long as
      *  the replayer has not moved since. */
-    this.lastSeek = { session: window.start, local: 0 };
-    this.seek(window.start, false);
+    this.lastSeek = { session: this.origin, local: 0 };
+    this.seek(this.origin, false);
   }
 
-  /** Whether every chunk of the window is in the player. */
+  /** Whether it holds the window's last chunk. */
   get complete() {
-    return this.chunks === this.window.chunks.length;
+    return this.top === this.window.chunks.length - 1;
   }
 
   /** Adds the next chunk's events. */
   append(events) {
     for (const event of events) this.player.addEvent(event);
-    this.loadedUntil = this.window.chunks[this.chunks].end;
-    this.chunks += 1;
+    this.top += 1;
   }
 
-  /** Whether the player holds what the window showed at a session time. */
+  /** Whether it holds what the window showed at a session time. (Before the window's first
+   *  event, the window shows its first frame; a player from a later snapshot shows only
+   *  moments after it, as rrweb shows a moment before that millisecond's events.) */
   covers(sessionTime) {
-    return this.complete || sessionTime <= this.loadedUntil;
+    const after = this.base === 0 || sessionTime > this.origin;
+    return after && (this.complete || sessionTime <= this.window.chunks[this.top].end);
   }
 
-  /** Duration of the window on its own clock. */
+  /** Duration of the window on the player's clock. */
   get length() {
-    return this.window.end - this.window.start;
+    return this.window.end - this.origin;
   }
 
   /** The moment shown, in session time. */
   get sessionTime() {
     const local = this.replayer.getCurrentTime();
     if (Math.abs(local - this.lastSeek.local) < 1) return this.lastSeek.session;
-    return this.window.start + Math.min(Math.max(local, 0), this.length);
+    return this.origin + Math.min(Math.max(local, 0), this.length);
   }
 
   get isPlaying() {
@@ -81,12 +88,23 @@ class WindowPlayer {
 
   /** Shows the window at a session time (clamped to the window), then plays or stays paused. */
   seek(sessionTime, play) {
-    const local = Math.min(Math.max(sessionTime - this.window.start, 0), this.length);
+    const local = Math.min(Math.max(sessionTime - this.origin, 0), this.length);
     // rrweb applies, when seeking to t, only the events before t: the events of the very last
     // millisecond would stay unapplied. Going one millisecond past the end applies them all.
-    const offset = local >= this.length ? this.length + 1 : local;
-    this.player.goto(offset, play && sessionTime >= this.window.start && local < this.length);
+    // And it replays from the last snapshot at or before t, so a later snapshot of that very
+    // millisecond would be the start and yet stay unapplied, leaving the frame as it was: half
+    // a millisecond earlier shows the moment as rrweb shows any other, before its events.
+    let offset = local;
+    if (local >= this.length) offset = this.length + 1;
+    else if (this.isSnapshotMoment(sessionTime)) offset = local - 0.5;
+    this.player.goto(offset, play && sessionTime >= this.origin && local < this.length);
     this.lastSeek = { session: sessionTime, local: offset };
+  }
+
+  /** Whether a full snapshot after the player's first comes at that very moment. (Each later
+   *  snapshot starts a chunk: src/payload.rs.) */
+  isSnapshotMoment(sessionTime) {
+    return this.window.chunks.some((chunk, i) => i > this.base && chunk.snapshot && chunk.start === sessionTime);
   }
 
   pause() {

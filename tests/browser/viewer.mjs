@@ -438,6 +438,48 @@ const scenarios = {
     await hurried.done();
   },
 
+  /** A recording with a full snapshot every 1000 s: a seek far ahead, right after the first
+   *  frame, is shown from the last snapshot before it, before what comes between is expanded;
+   *  seeks between and back, and playing across a snapshot, show the right frames. */
+  async jumps() {
+    const page = await open(url('snapshots'), {
+      init: () => document.addEventListener('DOMContentLoaded', () => {
+        window.checked = window.replayHtml.ready.then(async () => {
+        await window.replayHtml.goto(window.replayHtml.duration);
+        const doc = document.querySelector('.window-player.is-current iframe').contentDocument;
+        const loaded = parseFloat(document.getElementById('timeline-loaded').style.width);
+        return { time: window.replayHtml.currentTime, text: doc.body.innerText, loaded };
+        });
+      }),
+    });
+    const end = await page.evaluate(() => window.checked);
+    assert.equal(end.time, 6_000_000);
+    assert.equal(end.text.trim(), 'the very end');
+    assert.ok(end.loaded < 50, `the recording was expanded up to ${end.loaded}% before the end was shown`);
+    // Between the snapshots, and back before the one the last player started from.
+    // A moment shows the page before that millisecond's events, whichever snapshot it is shown
+    // from, and whether a snapshot comes at that very moment: at 4000 s, step 3999; just
+    // after, step 4000.
+    for (const [time, step] of [[2_500_500, 2500], [4_000_000, 3999], [4_000_001, 4000], [999_500, 999], [3_999_900, 3999], [4_000_000, 3999]]) {
+      await page.evaluate((time) => replayHtml.goto(time), time);
+      assert.match(await shownText(page), new RegExp(`^step ${step} lorem`), `at ${time} ms`);
+    }
+    // Across a snapshot, playing.
+    await page.evaluate(async () => {
+      await replayHtml.setSpeed(16);
+      await replayHtml.goto(1_999_000);
+      await replayHtml.play();
+    });
+    await page.waitForFunction(() => replayHtml.currentTime > 2_003_000);
+    await page.evaluate(() => replayHtml.pause());
+    const step = Math.floor((await api(page, () => replayHtml.currentTime)) / 1000);
+    assert.match(await shownText(page), new RegExp(`^step ${step} lorem`));
+    await page.waitForSelector('#timeline-loaded.is-complete', { state: 'attached' });
+    await page.evaluate(() => replayHtml.goto(1500));
+    assert.match(await shownText(page), /^step 1 lorem/);
+    await page.done();
+  },
+
   /** Space plays and pauses, the arrows skip 10 s, ? lists the shortcuts, i toggles the
    *  inspector, f asks for full screen; the timeline is a slider. */
   async keyboard() {
