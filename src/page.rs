@@ -54,6 +54,8 @@ const VIEWER_SCRIPTS: [&str; 20] = [
     "viewer/api.js",
     "viewer/main.js",
 ];
+/// The script run in <head>, before the page is drawn.
+const HEAD_SCRIPT: &str = "viewer/head.js";
 /// The viewer's stylesheets, in order: colours, basics, layout, then each part of the page.
 const VIEWER_STYLES: [&str; 7] = [
     "viewer/theme.css",
@@ -216,7 +218,9 @@ pub fn render(
         env.add_template(name, text_of(&TEMPLATES, name)?)
             .with_context(|| format!("the template {name} does not compile"))?;
     }
-    // The page's scripts, in the order they run: the player, then the viewer that uses it.
+    // The page's scripts: one in <head> (head.js), then, at the end of <body>, the player,
+    // then the viewer that uses it.
+    let head_script = inline_script(text_of(&TEMPLATES, HEAD_SCRIPT)?)?;
     let scripts = [
         inline_script(without_source_map(text_of(
             &VENDOR_PLAYER,
@@ -235,7 +239,11 @@ pub fn render(
         .collect::<Result<Vec<_>>>()?;
     let page = env.get_template(PAGE_TEMPLATE)?.render(context! {
         title => options.title,
-        content_security_policy => content_security_policy(&scripts, options.offline),
+        content_security_policy => content_security_policy(
+            &[head_script.as_str(), scripts[0].as_str(), scripts[1].as_str()],
+            options.offline,
+        ),
+        head_script => head_script,
         generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
         player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
         player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
@@ -320,7 +328,7 @@ fn pack_in_order(
 ///   replay looks as the page did; `offline` blocks them, and then opening the page makes no
 ///   request at all.
 /// - No connections, frames, workers, plugins, form submissions or `<base>` changes.
-pub fn content_security_policy(scripts: &[String], offline: bool) -> String {
+pub fn content_security_policy(scripts: &[&str], offline: bool) -> String {
     let remote = if offline { "" } else { " http: https:" };
     let script_hashes: Vec<String> = scripts
         .iter()
@@ -435,7 +443,7 @@ mod tests {
 
     #[test]
     fn the_policy_allows_each_script_by_hash_and_nothing_remote_offline() {
-        let scripts = ["alert(1)".to_owned()];
+        let scripts = ["alert(1)"];
         let policy = content_security_policy(&scripts, false);
         // echo -n 'alert(1)' | openssl sha256 -binary | base64
         assert!(
