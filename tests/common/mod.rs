@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -22,12 +23,34 @@ pub fn replay_html(args: &[&str]) -> Command {
     command
 }
 
+/// Longest a run of replay-html may take in a test: far more than any needs, so that a hang
+/// fails the test, saying so, rather than stall the whole run.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+
 /// Runs `replay-html` and returns its output, whatever the exit code.
 pub fn run(args: &[&str]) -> Output {
-    replay_html(args)
+    let child = replay_html(args)
         .stdin(Stdio::null())
-        .output()
-        .expect("the replay-html binary runs")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the replay-html binary runs");
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let output = child.wait_with_output();
+        let _ = done.send(());
+        output
+    });
+    if finished.recv_timeout(RUN_LIMIT).is_err() {
+        // The child is the waiter's: end it by its process id.
+        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        panic!("replay-html {args:?} did not finish in {RUN_LIMIT:?}: it hangs");
+    }
+    waiter
+        .join()
+        .expect("the waiting thread ends")
+        .expect("replay-html's output is read")
 }
 
 /// Bundles `input` into `out`, failing the test with replay-html's message if it fails.
