@@ -536,6 +536,12 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// The first of some numbers that is positive: a PerformanceEntry gives 0 for a status or a
+/// size it does not know.
+fn first_positive(numbers: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    numbers.into_iter().flatten().find(|&n| n > 0.0)
+}
+
 /// A network request, from either network plugin.
 #[derive(Debug, Default)]
 struct Request {
@@ -555,21 +561,16 @@ impl Request {
     fn named(request: &Value) -> Request {
         let text = |key: &str| request.get(key).and_then(Value::as_str).map(str::to_owned);
         let number = |key: &str| request.get(key).and_then(Value::as_f64);
-        let status = [number("status"), number("responseStatus")]
-            .into_iter()
-            .flatten()
-            .find(|&s| s > 0.0);
         Request {
             url: text("name").or_else(|| text("url")),
             method: text("method"),
-            status: status.map(|s| s as u32),
+            status: first_positive(["status", "responseStatus"].map(number)).map(|s| s as u32),
             timestamp: number("timestamp"),
             duration: number("duration"),
-            size: ["transferSize", "encodedBodySize", "decodedBodySize"]
-                .into_iter()
-                .filter_map(number)
-                .find(|&s| s > 0.0)
-                .map(|s| s as u64),
+            size: first_positive(
+                ["transferSize", "encodedBodySize", "decodedBodySize"].map(number),
+            )
+            .map(|s| s as u64),
             initiator: text("initiatorType"),
             details: [
                 "requestHeaders",
@@ -590,14 +591,10 @@ impl Request {
         Request {
             url: field("2").and_then(Value::as_str).map(str::to_owned),
             method: None,
-            status: number("21").filter(|&s| s > 0.0).map(|s| s as u32),
+            status: first_positive([number("21")]).map(|s| s as u32),
             timestamp: number("40"),
             duration: number("39"),
-            size: ["22", "17", "16"]
-                .into_iter()
-                .filter_map(number)
-                .find(|&s| s > 0.0)
-                .map(|s| s as u64),
+            size: first_positive(["22", "17", "16"].map(number)).map(|s| s as u64),
             initiator: field("18").and_then(Value::as_str).map(str::to_owned),
             details: false,
         }

@@ -290,9 +290,12 @@ pub fn page_address(event: &Event) -> Option<String> {
 }
 
 /// The fields of an event the bundler reads. Everything else is skipped unparsed (serde_json
-/// skips without recursing, so an event of any depth is safe to read this way).
+/// skips without recursing, so an event of any depth is safe to read this way). `Data` is how
+/// its `data` is read: [`DataHeader`], or, for a `data` that is not an object (a compressed
+/// FullSnapshot's string, or an entry that is no rrweb event), as it is written.
 #[derive(Deserialize)]
-struct EventHeader<'a> {
+#[serde(bound(deserialize = "Data: Deserialize<'de>"))]
+struct EventHeader<'a, Data = DataHeader<'a>> {
     #[serde(rename = "type")]
     kind: Option<u8>,
     timestamp: Option<f64>,
@@ -300,8 +303,8 @@ struct EventHeader<'a> {
     cv: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "windowId")]
     window_id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    data: Option<DataHeader<'a>>,
+    #[serde(default)]
+    data: Option<Data>,
 }
 
 /// The fields of an event's `data` the bundler reads.
@@ -313,25 +316,10 @@ struct DataHeader<'a> {
     node: Option<&'a RawValue>,
 }
 
-/// [`EventHeader`] for events whose `data` is not an object: a compressed FullSnapshot, whose
-/// `data` is a string, or an event that is no rrweb event at all.
-#[derive(Deserialize)]
-struct PackedEventHeader<'a> {
-    #[serde(rename = "type")]
-    kind: Option<u8>,
-    timestamp: Option<f64>,
-    #[serde(borrow, default)]
-    cv: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "windowId")]
-    window_id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-}
-
 impl<'a> EventHeader<'a> {
     fn read(text: &'a str) -> Option<EventHeader<'a>> {
         serde_json::from_str(text).ok().or_else(|| {
-            let packed: PackedEventHeader = serde_json::from_str(text).ok()?;
+            let packed: EventHeader<&RawValue> = serde_json::from_str(text).ok()?;
             Some(EventHeader {
                 kind: packed.kind,
                 timestamp: packed.timestamp,
