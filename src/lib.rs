@@ -10,6 +10,10 @@
 //!    and the events and inspector rows compressed (gzip, then [`base122`] text);
 //! 4. [`page`] renders the page around it, with the vendored player and the viewer inlined.
 //!
+//! A recording can also go back out as a PostHog export ([`export`], `replay-html extract`) or
+//! be reported on ([`inspect`]); [`batch`] bundles many inputs into a folder, a page each, and
+//! [`files`] finds the inputs a command line names and writes files atomically.
+//!
 //! ```no_run
 //! use replay_html::{Input, Options};
 //!

@@ -337,7 +337,7 @@ fn pack(json: &[u8]) -> Result<Block> {
     })
 }
 
-/// Reverses [`pack`]: the JSON text of a block.
+/// The JSON text of a block written by the page (`Chunk::pack`), back from its base-122 text.
 pub fn unpack(text: &str) -> Result<String> {
     use std::io::Read;
     let gz = base122::decode(text.trim()).context("the data is not base-122 text")?;
