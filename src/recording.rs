@@ -152,11 +152,15 @@ impl<'a> EventJson<'a> {
         Ok(())
     }
 
-    /// Whether two events are written alike (compressed ones compared as compressed).
+    /// Whether two events are written alike. Two compressed events are compared as they
+    /// are; a compressed event and a plain one by the compressed one's expanded text, so an
+    /// event is the same however the input held it.
     fn same_as(&self, other: &EventJson) -> bool {
+        if self.is_compressed() != other.is_compressed() {
+            return matches!((self.text(), other.text()), (Ok(a), Ok(b)) if a == b);
+        }
         let (a, b) = (self.pieces(), other.pieces());
         a.0.len() + a.1.len() == b.0.len() + b.1.len()
-            && self.is_compressed() == other.is_compressed()
             && a.0
                 .bytes()
                 .chain(a.1.bytes())
@@ -657,10 +661,9 @@ fn remove_duplicates(events: &mut Vec<Event>) -> usize {
         {
             moment_start = kept.len();
         }
-        if !kept[moment_start..]
-            .iter()
-            .any(|k| k.json.same_as(&event.json))
-        {
+        if !kept[moment_start..].iter().any(|k| {
+            k.kind == event.kind && k.source == event.source && k.json.same_as(&event.json)
+        }) {
             kept.push(event);
         }
     }
@@ -686,14 +689,19 @@ pub fn display_window_id(id: &str) -> String {
     }
 }
 
+/// Whether the event at `i` is a FullSnapshot without a Meta event just before it.
+fn needs_meta(events: &[Event], i: usize) -> bool {
+    events[i].kind == event_type::FULL_SNAPSHOT
+        && (i == 0 || events[i - 1].kind != event_type::META)
+}
+
 /// Puts a Meta event before every FullSnapshot that is not preceded by one: rrweb's player
-/// takes the page's address and viewport from it. Its values come from the closest Meta event
-/// of the window (earlier first, then later), a viewport-resize event, or a page-view event.
+/// takes the page's address and viewport from it. A Meta event of the snapshot's own moment
+/// that no other snapshot follows is moved there (the input gave that moment's events in
+/// another order); else a new one is made, with values from the closest Meta event of the
+/// window (earlier first, then later), a viewport-resize event, or a page-view event.
 fn insert_missing_meta(window: &mut Window) {
-    let needs_meta = |events: &[Event], i: usize| {
-        events[i].kind == event_type::FULL_SNAPSHOT
-            && (i == 0 || events[i - 1].kind != event_type::META)
-    };
+    pair_meta_with_snapshots(&mut window.events);
     if !(0..window.events.len()).any(|i| needs_meta(&window.events, i)) {
         return;
     }
@@ -714,6 +722,36 @@ fn insert_missing_meta(window: &mut Window) {
         events.push(event.clone());
     }
     window.events = events;
+}
+
+/// Moves a Meta event to just before a FullSnapshot of its moment that has none, when it
+/// precedes no snapshot itself.
+fn pair_meta_with_snapshots(events: &mut [Event]) {
+    for i in 0..events.len() {
+        if !needs_meta(events, i) {
+            continue;
+        }
+        let moment = events[i].timestamp;
+        let start = events[..i]
+            .iter()
+            .rposition(|e| e.timestamp != moment)
+            .map_or(0, |p| p + 1);
+        let end = events[i..]
+            .iter()
+            .position(|e| e.timestamp != moment)
+            .map_or(events.len(), |p| i + p);
+        let free = (start..end).find(|&j| {
+            events[j].kind == event_type::META
+                && events
+                    .get(j + 1)
+                    .is_none_or(|next| next.kind != event_type::FULL_SNAPSHOT)
+        });
+        match free {
+            Some(j) if j < i => events[j..i].rotate_left(1),
+            Some(j) => events[i..=j].rotate_right(1),
+            None => {}
+        }
+    }
 }
 
 /// What the recording has told about the page so far.
@@ -853,6 +891,30 @@ mod tests {
     }
 
     #[test]
+    fn a_meta_event_of_the_snapshots_moment_is_moved_before_it_not_copied() {
+        let meta =
+            r#"{"type":4,"data":{"href":"https://a/","width":800,"height":600},"timestamp":1}"#;
+        let rec = build(&[
+            ("w", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
+            ("w", r#"{"type":3,"data":{"source":1,"x":1},"timestamp":1}"#),
+            ("w", meta),
+            ("w", r#"{"type":3,"data":{"source":1,"x":2},"timestamp":2}"#),
+        ])
+        .unwrap();
+        let events = &rec.windows[0].events;
+        assert_eq!(
+            events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            [4, 2, 3, 3]
+        );
+        assert_eq!(
+            text(&events[0]),
+            meta,
+            "the recorded Meta event, not a new one"
+        );
+        assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    }
+
+    #[test]
     fn inserted_meta_learns_from_later_events_when_nothing_came_before() {
         let rec = build(&[
             ("w", r#"{"type":2,"data":{"node":{}},"timestamp":1}"#),
@@ -980,6 +1042,21 @@ mod tests {
             "{:?}",
             rec.warnings
         );
+    }
+
+    #[test]
+    fn an_event_held_both_compressed_and_plain_is_kept_once() {
+        use crate::input::posthog_compression::tests::pack;
+        let data = json!({"node": {"type": 0, "childNodes": [], "id": 1}, "initialOffset": {"left": 0, "top": 0}});
+        let plain = format!(r#"{{"type":2,"data":{data},"timestamp":1}}"#);
+        let packed = format!(
+            r#"{{"type":2,"data":{},"timestamp":1,"cv":"2024-10"}}"#,
+            json!(pack(&data))
+        );
+        let rec = build(&[("a", &packed), ("a", &plain)]).unwrap();
+        // Meta, snapshot
+        assert_eq!(rec.event_count(), 2);
+        assert_eq!(text(&rec.windows[0].events[1]), plain);
     }
 
     #[test]
