@@ -145,7 +145,12 @@ fn scenarios(names: &[&str]) {
 #[test]
 fn header_markers_timeline_and_contrast() {
     if browser_available() {
-        scenarios(&["header", "markers", "contrast"]);
+        // REPLAY_HTML_SCREENSHOTS=DIR also saves screenshots there, for a person to look at.
+        if std::env::var_os("REPLAY_HTML_SCREENSHOTS").is_some() {
+            scenarios(&["header", "markers", "contrast", "screenshots"]);
+        } else {
+            scenarios(&["header", "markers", "contrast"]);
+        }
     }
 }
 
