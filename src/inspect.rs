@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::analysis::{Analyzer, MarkerKind};
 use crate::input::{Container, Format};
-use crate::recording::{Recording, event_type};
+use crate::recording::{Recording, event_type, timestamp_value};
 
 /// What some input files hold.
 #[derive(Debug, Serialize)]
@@ -126,11 +126,7 @@ pub struct NetworkReport {
 
 /// Milliseconds as JSON: an integer when whole, as recorders write timestamps.
 fn whole_ms<S: serde::Serializer>(ms: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-    if ms.fract() == 0.0 && ms.abs() < 9.0e15 {
-        serializer.serialize_i64(*ms as i64)
-    } else {
-        serializer.serialize_f64(*ms)
-    }
+    timestamp_value(*ms).serialize(serializer)
 }
 
 /// The names of rrweb's event types, by number.
@@ -457,7 +453,7 @@ fn counts(map: &BTreeMap<String, usize>) -> String {
         .join(", ")
 }
 
-/// Milliseconds as a clock: `1:02:03` or `2:03`, with tenths below a minute.
+/// Milliseconds as a clock, in whole seconds: `1:02:03` or `2:03`.
 fn clock(ms: f64) -> String {
     let negative = ms < 0.0;
     let total = (ms.abs() / 1000.0).floor() as u64;
