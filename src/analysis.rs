@@ -187,6 +187,17 @@ pub struct ConsoleRow {
     pub trace: Vec<String>,
 }
 
+impl ConsoleRow {
+    /// Whether it is an error: `console.error`, or a failed `console.assert`.
+    pub fn is_error(&self) -> bool {
+        is_error_level(&self.level)
+    }
+}
+
+fn is_error_level(level: &str) -> bool {
+    level == "error" || level == "assert"
+}
+
 /// A network request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -436,7 +447,7 @@ impl Analyzer {
             .take(MAX_TRACE_LINES)
             .map(str::to_owned)
             .collect();
-        if level == "error" || level == "assert" {
+        if is_error_level(&level) {
             self.mark(t, MarkerKind::ConsoleError, window, text.clone());
         }
         if let Some(last) = self.inspector.console.last_mut()

@@ -267,7 +267,7 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
         console_errors: inspector
             .console
             .iter()
-            .filter(|r| r.level == "error" || r.level == "assert")
+            .filter(|r| r.is_error())
             .map(|r| ConsoleReport {
                 t: r.t,
                 window: window_id(r.window),

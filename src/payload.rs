@@ -402,17 +402,17 @@ fn first_viewport(recording: &Recording) -> Option<Viewport> {
 
 fn counts(markers: &[Marker], inspector: &Inspector) -> Counts {
     use analysis::MarkerKind;
-    let level_count = |level: &str| -> usize {
+    let count = |counted: fn(&analysis::ConsoleRow) -> bool| -> usize {
         inspector
             .console
             .iter()
-            .filter(|r| r.level == level)
+            .filter(|r| counted(r))
             .map(|r| r.count as usize)
             .sum()
     };
     Counts {
-        console_errors: level_count("error") + level_count("assert"),
-        console_warnings: level_count("warn"),
+        console_errors: count(analysis::ConsoleRow::is_error),
+        console_warnings: count(|r| r.level == "warn"),
         network_requests: inspector.network.len(),
         network_failures: inspector.network.iter().filter(|r| r.failed).count(),
         clicks: markers
