@@ -33,8 +33,14 @@ pub const CV_2024_10: &str = "\"2024-10\"";
 /// the bound stops a small crafted field from exhausting memory.
 pub const MAX_FIELD_BYTES: u64 = 512 * 1024 * 1024;
 
-const MUTATION_FIELDS: [&str; 4] = ["texts", "attributes", "removes", "adds"];
-const STYLE_SHEET_FIELDS: [&str; 2] = ["adds", "removes"];
+/// The fields of an incremental snapshot's `data` posthog-js compresses, by its source.
+fn compressible_fields(source: Option<u8>) -> &'static [&'static str] {
+    match source {
+        Some(source::MUTATION) => &["texts", "attributes", "removes", "adds"],
+        Some(source::STYLE_SHEET_RULE) => &["adds", "removes"],
+        _ => &[],
+    }
+}
 
 /// The members of a compressed event that expanding it touches.
 #[derive(Deserialize)]
@@ -118,11 +124,7 @@ pub fn expand_event(text: &str) -> Result<String> {
         event_type::INCREMENTAL_SNAPSHOT => {
             let fields: IncrementalFields = serde_json::from_str(event.data.get())
                 .map_err(|_| anyhow::anyhow!("its \"data\" is not an object"))?;
-            let compressible: &[&str] = match fields.source {
-                Some(source::MUTATION) => &MUTATION_FIELDS,
-                Some(source::STYLE_SHEET_RULE) => &STYLE_SHEET_FIELDS,
-                _ => &[],
-            };
+            let compressible = compressible_fields(fields.source);
             for (name, value) in fields.named() {
                 if let Some(value) = value.filter(|_| compressible.contains(&name)) {
                     let expanded =
@@ -205,7 +207,8 @@ fn expand_by_rewriting(text: &str) -> Result<String> {
         json::from_str_within_depth(text).context("the event is not a JSON object")?;
     event.remove("cv");
     event.remove("windowId");
-    let kind = event.get("type").and_then(Value::as_u64);
+    let small_number = |value: Option<&Value>| value?.as_u64()?.try_into().ok();
+    let kind: Option<u8> = small_number(event.get("type"));
     let data = event.get_mut("data").context("the event has no \"data\"")?;
     let expand = |value: &mut Value| -> Result<()> {
         if let Value::String(packed) = value {
@@ -214,14 +217,14 @@ fn expand_by_rewriting(text: &str) -> Result<String> {
         Ok(())
     };
     match kind {
-        Some(2) => expand(data).context("its snapshot \"data\"")?,
-        Some(3) => {
-            let fields: &[&str] = match data.get("source").and_then(Value::as_u64) {
-                Some(0) => &MUTATION_FIELDS,
-                Some(8) => &STYLE_SHEET_FIELDS,
-                _ => &[],
-            };
-            for &field in fields {
+        Some(event_type::FULL_SNAPSHOT) => {
+            expand(data).context("its snapshot \"data\"")?;
+            if !data.get("node").is_some_and(Value::is_object) {
+                bail!("its snapshot \"data\" holds no serialized page (\"node\")");
+            }
+        }
+        Some(event_type::INCREMENTAL_SNAPSHOT) => {
+            for &field in compressible_fields(small_number(data.get("source"))) {
                 if let Some(value) = data.get_mut(field) {
                     expand(value).with_context(|| format!("its \"{field}\""))?;
                 }
@@ -299,6 +302,13 @@ pub(crate) mod tests {
         let event =
             json!({"type": 2, "data": pack(&json!({"nodes": 1})), "timestamp": 5, "cv": "2024-10"});
         let err = format!("{:#}", expand(&event).unwrap_err());
+        assert!(err.contains("no serialized page"), "{err}");
+        // Also when its keys are escaped, and it is expanded by rewriting.
+        let escaped = format!(
+            r#"{{"type":2,"data":{},"timestamp":5,"c\u0076":"2024-10"}}"#,
+            json!(pack(&json!({"nodes": 1})))
+        );
+        let err = format!("{:#}", expand_event(&escaped).unwrap_err());
         assert!(err.contains("no serialized page"), "{err}");
     }
 
