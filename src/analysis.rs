@@ -70,27 +70,14 @@ fn is_activity(event: &Event) -> bool {
 /// not stop, and skipping it would jump through their work.
 pub fn segments(recording: &Recording) -> Vec<Segment> {
     let start = recording.start();
-    // Every event by time, across windows: (timestamp, window, active, last of its window).
-    let mut all: Vec<(f64, usize, bool, bool)> = recording
-        .windows
-        .iter()
-        .enumerate()
-        .flat_map(|(w, window)| {
-            let last = window.events.len().saturating_sub(1);
-            window
-                .events
-                .iter()
-                .enumerate()
-                .map(move |(i, e)| (e.timestamp, w, is_activity(e), i == last))
-        })
-        .collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-
     let mut found: Vec<Segment> = Vec::new();
     let mut current: Option<Segment> = None;
     let mut last_activity = f64::NEG_INFINITY;
     let mut previous_was_last_of_window = false;
-    for &(timestamp, window, active, last_of_window) in &all {
+    for (timestamp, window, i) in recording.events_in_time_order() {
+        let events = &recording.windows[window].events;
+        let active = is_activity(&events[i]);
+        let last_of_window = i + 1 == events.len();
         let t = timestamp - start;
         let starts_new = match &current {
             None => true,

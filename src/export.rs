@@ -26,22 +26,7 @@ pub fn write_export(recording: &Recording, out: &mut dyn Write) -> Result<()> {
         .iter()
         .map(|w| window_id_json(&w.id))
         .collect();
-    // Every event by time; a stable sort keeps each window's own order, and puts earlier
-    // windows first at the same moment.
-    let mut order: Vec<(f64, usize, usize)> = recording
-        .windows
-        .iter()
-        .enumerate()
-        .flat_map(|(w, window)| {
-            window
-                .events
-                .iter()
-                .enumerate()
-                .map(move |(i, e)| (e.timestamp, w, i))
-        })
-        .collect();
-    order.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for (n, &(_, w, i)) in order.iter().enumerate() {
+    for (n, (_, w, i)) in recording.events_in_time_order().into_iter().enumerate() {
         if n > 0 {
             out.write_all(b",")?;
         }

@@ -252,6 +252,26 @@ impl Recording<'_> {
             .map(|(_, href)| href)
     }
 
+    /// Every event of every window in time order, as (timestamp, window index, event index).
+    /// The sort is stable: each window keeps its own order, and at the same moment earlier
+    /// windows come first.
+    pub fn events_in_time_order(&self) -> Vec<(f64, usize, usize)> {
+        let mut order: Vec<(f64, usize, usize)> = self
+            .windows
+            .iter()
+            .enumerate()
+            .flat_map(|(w, window)| {
+                window
+                    .events
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, e)| (e.timestamp, w, i))
+            })
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        order
+    }
+
     /// Number of events in all windows.
     pub fn event_count(&self) -> usize {
         self.windows.iter().map(|w| w.events.len()).sum()
