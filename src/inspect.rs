@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::analysis::{Analyzer, MarkerKind};
 use crate::input::{Container, Format};
-use crate::recording::{Recording, event_type, timestamp_value};
+use crate::recording::{Event, Recording, event_type, timestamp_value};
 
 /// What some input files hold.
 #[derive(Debug, Serialize)]
@@ -160,6 +160,37 @@ const SOURCE_NAMES: [&str; 16] = [
     "AdoptedStyleSheet",
 ];
 
+/// What names a plugin or custom event: its `data.plugin` or `data.tag`, when text.
+#[derive(Default)]
+struct Label {
+    plugin: Option<String>,
+    tag: Option<String>,
+}
+
+/// Reads an event's label, skipping the rest of it unparsed (a network event's bodies, say).
+fn label(event: &Event) -> Label {
+    #[derive(Deserialize)]
+    struct Data {
+        plugin: Option<Value>,
+        tag: Option<Value>,
+    }
+    #[derive(Deserialize)]
+    struct Wrapper {
+        data: Data,
+    }
+    let text = |value: Option<Value>| match value {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    match serde_json::from_str::<Wrapper>(&event.json.readable()) {
+        Ok(Wrapper { data }) => Label {
+            plugin: text(data.plugin),
+            tag: text(data.tag),
+        },
+        Err(_) => Label::default(),
+    }
+}
+
 /// Reports on one recording, read from the inputs at these indexes.
 pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> RecordingReport {
     let start = recording.start();
@@ -191,17 +222,13 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
                 Ok(text) => event_bytes += text.len() as u64,
                 Err(_) => undecodable += 1,
             }
-            let field = |pointer: &str| -> Option<String> {
-                let value: Value = serde_json::from_str(&event.json.readable()).ok()?;
-                value.pointer(pointer)?.as_str().map(str::to_owned)
-            };
             match event.kind {
                 event_type::PLUGIN => {
-                    let plugin = field("/data/plugin").unwrap_or_default();
+                    let plugin = label(event).plugin.unwrap_or_default();
                     *events_by_plugin.entry(plugin).or_insert(0) += 1;
                 }
                 event_type::CUSTOM => {
-                    let tag = field("/data/tag").unwrap_or_default();
+                    let tag = label(event).tag.unwrap_or_default();
                     *custom_by_tag.entry(tag).or_insert(0) += 1;
                 }
                 _ => {}
