@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use replay_html::Theme;
 use replay_html::batch::{Batch, Outcome};
 use replay_html::files::{self, Source};
 use replay_html::input::{self, Input, Read};
@@ -189,12 +191,23 @@ struct ViewerArgs {
     no_skip_inactive: bool,
 
     /// Colours: light, dark, or auto (follows the system setting).
-    #[arg(long, value_name = "THEME", default_value = "auto", value_parser = ["light", "dark", "auto"])]
-    theme: String,
+    #[arg(
+        long,
+        value_name = "THEME",
+        default_value = "auto",
+        value_parser = PossibleValuesParser::new(["light", "dark", "auto"]).try_map(|s| s.parse::<Theme>())
+    )]
+    theme: Theme,
 
     /// Whether the inspector panel (console, network, events) starts open or closed.
-    #[arg(long, value_name = "STATE", default_value = "open", value_parser = ["open", "closed"])]
-    inspector: String,
+    #[arg(
+        long = "inspector",
+        action = clap::ArgAction::Set,
+        value_name = "STATE",
+        default_value = "open",
+        value_parser = PossibleValuesParser::new(["open", "closed"]).map(|s| s == "open")
+    )]
+    inspector_open: bool,
 
     /// Show only the replay and a slim control bar, filling the page: for an iframe in
     /// Retool, a wiki or a dashboard (a page can also ask with ?embed=1 in its address).
@@ -209,8 +222,8 @@ impl ViewerArgs {
             speed: self.speed,
             start: self.start,
             skip_inactive: !self.no_skip_inactive,
-            theme: self.theme.parse().unwrap_or(replay_html::Theme::Auto),
-            inspector_open: self.inspector == "open",
+            theme: self.theme,
+            inspector_open: self.inspector_open,
             embed: self.embed,
         }
     }
