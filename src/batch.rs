@@ -117,12 +117,8 @@ impl Batch<'_> {
                     return None;
                 }
                 let page = if several {
-                    let id = recording
-                        .session_id
-                        .clone()
-                        .unwrap_or_else(|| (n + 1).to_string());
-                    self.out_dir
-                        .join(format!("{stem}-{}.html", files::safe_file_stem(&id)))
+                    let id = files::safe_file_stem(&recording.id_among(n));
+                    self.out_dir.join(format!("{stem}-{id}.html"))
                 } else {
                     page.clone()
                 };

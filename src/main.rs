@@ -617,7 +617,7 @@ fn recording_ids(recordings: &[replay_html::Recording]) -> String {
     recordings
         .iter()
         .enumerate()
-        .map(|(n, r)| r.session_id.clone().unwrap_or_else(|| (n + 1).to_string()))
+        .map(|(n, r)| r.id_among(n))
         .collect::<Vec<_>>()
         .join(", ")
 }

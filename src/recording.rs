@@ -272,6 +272,14 @@ impl Recording<'_> {
         order
     }
 
+    /// How the recording is named as the `n`th (from 0) of several, as the page names it
+    /// (`recordingId` in templates/viewer/app.js): its session id, or else its number from 1.
+    pub fn id_among(&self, n: usize) -> String {
+        self.session_id
+            .clone()
+            .unwrap_or_else(|| (n + 1).to_string())
+    }
+
     /// Number of events in all windows.
     pub fn event_count(&self) -> usize {
         self.windows.iter().map(|w| w.events.len()).sum()
