@@ -402,7 +402,7 @@ impl Inspection {
                     if w.id.is_empty() { "(unnamed)" } else { &w.id },
                     w.events,
                     w.full_snapshots,
-                    if w.full_snapshots == 1 { "" } else { "s" },
+                    crate::plural(w.full_snapshots),
                     clock(w.start),
                     clock(w.end)
                 )?;

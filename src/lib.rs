@@ -163,6 +163,11 @@ pub fn write_page(
     )
 }
 
+/// The plural ending of a word counted `n` times in a message: "1 event", "2 events".
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// A recording's own title: its session id, else its first URL.
 fn recording_title(recording: &Recording) -> String {
     recording

@@ -315,7 +315,7 @@ pub fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
         Some(first) => vec![format!(
             "replaced {} compressed event{} that could not be decompressed by a note in the replay (first: {first})",
             problems.len(),
-            if problems.len() == 1 { "" } else { "s" },
+            crate::plural(problems.len()),
         )],
     }
 }

@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 use crate::input::posthog_compression;
 use crate::json;
+use crate::plural;
 
 /// rrweb event types (`EventType` in rrweb).
 pub mod event_type {
@@ -495,7 +496,6 @@ impl<'a> RecordingBuilder<'a> {
     ///
     /// Fails when no window has a FullSnapshot: rrweb can only replay from one.
     pub fn finish(mut self) -> Result<Recording<'a>> {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
         if self.skipped_not_events > 0 {
             let entries = match self.skipped_not_events {
                 1 => "1 entry that is not an rrweb event".to_owned(),

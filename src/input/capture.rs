@@ -151,7 +151,7 @@ impl<'a> Sessions<'a> {
                 if other_events > 0 {
                     session.builder.warn(format!(
                         "passed over {other_events} capture event{} that are not session recording events",
-                        if other_events == 1 { "" } else { "s" }
+                        crate::plural(other_events)
                     ));
                 }
                 (session.sources, session.builder.finish())
