@@ -50,7 +50,8 @@ pub fn encode(data: &[u8]) -> String {
     out
 }
 
-/// Decodes text written by [`encode`]; `None` if it holds a character `encode` never writes.
+/// Decodes text written by [`encode`]; `None` if it holds a character above those `encode`
+/// writes (a one-byte character is taken as its group, even one `encode` would have paired).
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 7 / 8);
     let (mut bits, mut count) = (0u32, 0u32);
