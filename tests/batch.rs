@@ -12,13 +12,9 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 
-use common::{fixture, run};
+use common::{fixture, run, run_ok, stderr};
 
 const SESSION: &str = "01a20384-0938-75f7-a5c4-807abbf7900f";
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn pages(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
@@ -113,9 +109,7 @@ fn skips_pages_that_are_up_to_date_unless_forced() {
             input.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let output = run(&args);
-        assert!(output.status.success(), "{}", stderr(&output));
-        stderr(&output)
+        stderr(&run_ok(&args))
     };
     assert!(batch(&[]).contains("made 1, skipped 0"));
     assert!(batch(&[]).contains("made 0, skipped 1"));
@@ -136,27 +130,13 @@ fn session_picks_one_recording_of_many_captures() {
     let dir = tempfile::tempdir().unwrap();
     let captures = two_sessions_of_captures(dir.path());
     let page = dir.path().join("one.html");
-    let output = run(&[
-        "bundle",
-        captures.to_str().unwrap(),
-        "--session",
-        "second-session",
-        "-o",
-        page.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    common::bundle_with(&[&captures], &page, &["--session", "second-session"]);
     let (summary, _) = common::page_contents(&fs::read_to_string(&page).unwrap());
     assert_eq!(summary["sessionId"], "second-session");
 
     // Without --session, the captures make one page listing both sessions.
     let both = dir.path().join("both.html");
-    let output = run(&[
-        "bundle",
-        captures.to_str().unwrap(),
-        "-o",
-        both.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    common::bundle(&captures, &both);
     let html = fs::read_to_string(&both).unwrap();
     let recordings = replay_html::input::bundle::read_page(&html).unwrap();
     let ids: Vec<&str> = recordings

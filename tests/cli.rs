@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{fixture, replay_html, run};
+use common::{fixture, replay_html, run, run_ok, stderr};
 
 const EDGE: &str = "edge/last-event-at-end.json";
 
@@ -19,10 +19,6 @@ fn html_text(html: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&#x2f;", "/")
         .replace("&amp;", "&")
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -111,15 +107,7 @@ fn title_defaults_to_the_first_url_and_can_be_set_and_is_escaped() {
     );
 
     let hostile = "</title></script><img src=x onerror=alert(1)>";
-    let output = run(&[
-        "bundle",
-        &fixture(EDGE).to_string_lossy(),
-        "-o",
-        &page.to_string_lossy(),
-        "--title",
-        hostile,
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    common::bundle_with(&[fixture(EDGE)], &page, &["--title", hostile]);
     let html = fs::read_to_string(&page).unwrap();
     assert!(!html.contains(hostile) && !html.contains("<img src=x"));
     assert!(html_text(&html).contains(&format!("<title>{hostile}</title>")));
@@ -231,9 +219,8 @@ fn a_successful_run_replaces_the_output_and_leaves_no_temporary_file() {
 #[test]
 fn prints_shell_completions_and_a_manual_page() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let output = run(&["completions", shell]);
+        let output = run_ok(&["completions", shell]);
         let script = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{shell}: {}", stderr(&output));
         assert!(
             script.contains("replay-html")
                 && script.contains("out-dir")
@@ -241,9 +228,8 @@ fn prints_shell_completions_and_a_manual_page() {
             "{shell}: {script}"
         );
     }
-    let output = run(&["man"]);
+    let output = run_ok(&["man"]);
     let page = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success());
     assert!(
         page.starts_with(".ie") || page.starts_with(".TH"),
         "{}",
@@ -254,8 +240,7 @@ fn prints_shell_completions_and_a_manual_page() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let output = run(&["man", "--out-dir", dir.path().to_str().unwrap()]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    run_ok(&["man", "--out-dir", dir.path().to_str().unwrap()]);
     let bundle_page = fs::read_to_string(dir.path().join("replay-html-bundle.1")).unwrap();
     assert!(
         bundle_page.contains("mask\\-selector") && bundle_page.contains("out\\-dir"),

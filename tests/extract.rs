@@ -8,21 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use common::{fixture, run};
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Runs replay-html, failing the test with its message if it fails.
-fn ok(args: &[&str]) {
-    let output = run(args);
-    assert!(
-        output.status.success(),
-        "replay-html {args:?}: {}",
-        stderr(&output)
-    );
-}
+use common::{bundle, bundle_with, fixture, run, run_ok, stderr};
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -75,14 +61,9 @@ fn bundling_the_extracted_export_gives_the_same_page() {
     );
     for name in INPUTS {
         for options in OPTION_SETS {
-            let bundle = |input: &Path, out: &Path| {
-                let mut args = vec!["bundle", path(input), "-o", path(out)];
-                args.extend_from_slice(options);
-                ok(&args);
-            };
-            bundle(&fixture(&format!("real/{name}")), &first);
-            ok(&["extract", path(&first), "-o", path(&export)]);
-            bundle(&export, &second);
+            bundle_with(&[fixture(&format!("real/{name}"))], &first, options);
+            run_ok(&["extract", path(&first), "-o", path(&export)]);
+            bundle_with(&[&export], &second, options);
             assert!(
                 fs::read(&first).unwrap() == fs::read(&second).unwrap(),
                 "{name} with {options:?}: the page of the extracted export differs"
@@ -101,9 +82,9 @@ fn a_page_of_capture_requests_round_trips() {
         dir.path().join("second.html"),
     );
     let bodies = fixture("real/capture/*.body");
-    ok(&["bundle", path(&bodies), "-o", path(&first)]);
-    ok(&["extract", path(&first), "-o", path(&export)]);
-    ok(&["bundle", path(&export), "-o", path(&second)]);
+    bundle(&bodies, &first);
+    run_ok(&["extract", path(&first), "-o", path(&export)]);
+    bundle(&export, &second);
     assert!(fs::read(&first).unwrap() == fs::read(&second).unwrap());
 }
 
@@ -111,14 +92,9 @@ fn a_page_of_capture_requests_round_trips() {
 fn the_export_is_what_posthogs_load_from_file_takes() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
-    ok(&[
-        "bundle",
-        path(&fixture("real/snapshots-blob_v2.jsonl")),
-        "-o",
-        path(&page),
-    ]);
+    bundle(&fixture("real/snapshots-blob_v2.jsonl"), &page);
     let export_path = dir.path().join("export.json");
-    ok(&["extract", path(&page), "-o", path(&export_path)]);
+    run_ok(&["extract", path(&page), "-o", path(&export_path)]);
     let export: Value = serde_json::from_slice(&fs::read(&export_path).unwrap()).unwrap();
     assert_eq!(export["version"], "2023-04-28");
     let expected: Value =
@@ -175,12 +151,7 @@ fn the_export_is_what_posthogs_load_from_file_takes() {
 fn without_o_it_writes_posthogs_own_file_name_and_never_over_its_input() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
-    ok(&[
-        "bundle",
-        path(&fixture("real/export-2023-04-28-uuid-windows.json")),
-        "-o",
-        path(&page),
-    ]);
+    bundle(&fixture("real/export-2023-04-28-uuid-windows.json"), &page);
     let output = common::replay_html(&["extract", "page.html"])
         .current_dir(dir.path())
         .output()
@@ -207,13 +178,11 @@ fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("review.html");
     let edge = fixture("edge/last-event-at-end.json");
-    ok(&[
-        "bundle",
-        path(&fixture("real/export-2023-04-28-uuid-windows.json")),
-        path(&edge),
-        "-o",
-        path(&page),
-    ]);
+    bundle_with(
+        &[fixture("real/export-2023-04-28-uuid-windows.json"), edge],
+        &page,
+        &[],
+    );
     let output = run(&["extract", path(&page)]);
     assert!(!output.status.success());
     assert!(
@@ -223,7 +192,7 @@ fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
     );
 
     let one = dir.path().join("one.json");
-    ok(&[
+    run_ok(&[
         "extract",
         path(&page),
         "--recording",
@@ -233,12 +202,12 @@ fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
     ]);
     let export: Value = serde_json::from_slice(&fs::read(&one).unwrap()).unwrap();
     assert_eq!(export["data"]["id"], "01a20384-0938-75f7-a5c4-807abbf7900f");
-    ok(&["extract", path(&page), "--recording", "2", "-o", path(&one)]);
+    run_ok(&["extract", path(&page), "--recording", "2", "-o", path(&one)]);
     let export: Value = serde_json::from_slice(&fs::read(&one).unwrap()).unwrap();
     assert_eq!(export["data"]["id"], Value::Null);
 
     let all = dir.path().join("all");
-    ok(&["extract", path(&page), "--out-dir", path(&all)]);
+    run_ok(&["extract", path(&page), "--out-dir", path(&all)]);
     let mut names: Vec<String> = fs::read_dir(&all)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -255,12 +224,6 @@ fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
     // The collection bundles back to the same page from its exports.
     let again = dir.path().join("again.html");
     let exports: Vec<PathBuf> = names.iter().map(|n| all.join(n)).collect();
-    ok(&[
-        "bundle",
-        path(&exports[0]),
-        path(&exports[1]),
-        "-o",
-        path(&again),
-    ]);
+    bundle_with(&exports, &again, &[]);
     assert!(fs::read(&page).unwrap() == fs::read(&again).unwrap());
 }

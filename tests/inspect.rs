@@ -7,7 +7,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use common::{fixture, run};
+use common::{fixture, run, run_ok};
 
 fn expected() -> Value {
     serde_json::from_slice(&fs::read(fixture("real/expected.json")).unwrap()).unwrap()
@@ -16,12 +16,7 @@ fn expected() -> Value {
 fn inspect_json(args: &[&str]) -> Value {
     let mut all = vec!["inspect", "--json"];
     all.extend_from_slice(args);
-    let output = run(&all);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = run_ok(&all);
     serde_json::from_slice(&output.stdout).expect("inspect --json prints JSON")
 }
 
@@ -177,13 +172,12 @@ fn names_the_problems_it_put_right() {
 
 #[test]
 fn text_output_reads_at_a_glance() {
-    let output = run(&[
+    let output = run_ok(&[
         "inspect",
         fixture("real/export-2023-04-28-int-windows.json")
             .to_str()
             .unwrap(),
     ]);
-    assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     for line in [
         "format: PostHog export (version 2023-04-28)",

@@ -7,25 +7,13 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use common::{fixture, page_contents, run};
+use common::{bundle_with, fixture, page_contents, run, stderr};
 
 /// Bundles `input` with `args` and returns the page and everything it carries, decompressed.
-fn bundle_with(input: &std::path::Path, args: &[&str]) -> (String, Value, String) {
+fn bundle_and_read(input: &std::path::Path, args: &[&str]) -> (String, Value, String) {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
-    let mut all_args = vec![
-        "bundle",
-        input.to_str().unwrap(),
-        "-o",
-        page.to_str().unwrap(),
-    ];
-    all_args.extend_from_slice(args);
-    let output = run(&all_args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    bundle_with(&[input], &page, args);
     let html = fs::read_to_string(&page).unwrap();
     let (summary, windows) = page_contents(&html);
     (html, summary, windows.join("\n"))
@@ -64,7 +52,7 @@ const PERSONAL: [&str; 8] = [
 #[test]
 fn the_real_recording_carries_personal_data_without_redaction() {
     // The check below can fail: without redaction, all of it is in the file.
-    let (html, summary, payload) = bundle_with(&real_export(), &[]);
+    let (html, summary, payload) = bundle_and_read(&real_export(), &[]);
     let everything = format!("{html}\n{summary}\n{payload}");
     for text in PERSONAL {
         assert!(
@@ -83,7 +71,7 @@ fn full_redaction_leaves_no_personal_string_anywhere_in_the_file() {
         "--mask-inputs",
         "--mask-text",
     ];
-    let (html, summary, payload) = bundle_with(&real_export(), &flags);
+    let (html, summary, payload) = bundle_and_read(&real_export(), &flags);
     let everything = format!("{html}\n{summary}\n{payload}");
     for text in PERSONAL
         .iter()
@@ -112,7 +100,7 @@ fn strip_console_and_strip_network_remove_their_own_events_only() {
         ),
     ];
     for (flag, removed, kept, gone) in cases {
-        let (_, _, payload) = bundle_with(&real_export(), &[flag]);
+        let (_, _, payload) = bundle_and_read(&real_export(), &[flag]);
         let events = events(&payload);
         assert!(
             plugin_events(&events, removed).is_empty(),
@@ -130,8 +118,8 @@ fn strip_console_and_strip_network_remove_their_own_events_only() {
 
 #[test]
 fn strip_network_bodies_keeps_timings_and_drops_headers_and_bodies() {
-    let (_, _, plain) = bundle_with(&real_export(), &[]);
-    let (_, _, payload) = bundle_with(&real_export(), &["--strip-network-bodies"]);
+    let (_, _, plain) = bundle_and_read(&real_export(), &[]);
+    let (_, _, payload) = bundle_and_read(&real_export(), &["--strip-network-bodies"]);
     let requests = |payload: &str| -> Vec<Value> {
         plugin_events(&events(payload), "rrweb/network@1")
             .iter()
@@ -163,7 +151,7 @@ fn strip_network_bodies_keeps_timings_and_drops_headers_and_bodies() {
 
 #[test]
 fn strip_person_removes_the_person_from_the_summary() {
-    let (html, summary, _) = bundle_with(&real_export(), &["--strip-person"]);
+    let (html, summary, _) = bundle_and_read(&real_export(), &["--strip-person"]);
     assert_eq!(summary["person"], Value::Null);
     assert!(!html.contains("ada-lovelace") && !html.contains("Ada Lovelace"));
 }
@@ -222,7 +210,7 @@ fn masking_input() -> tempfile::NamedTempFile {
 #[test]
 fn mask_inputs_masks_every_input_value_wherever_it_appears() {
     let input = masking_input();
-    let (html, _, payload) = bundle_with(input.path(), &["--mask-inputs"]);
+    let (html, _, payload) = bundle_and_read(input.path(), &["--mask-inputs"]);
     for secret in [
         "typed-in-snapshot",
         "typed-in-event",
@@ -256,7 +244,7 @@ fn mask_inputs_masks_every_input_value_wherever_it_appears() {
 #[test]
 fn mask_text_masks_every_text_and_keeps_styles() {
     let input = masking_input();
-    let (_, _, payload) = bundle_with(input.path(), &["--mask-text"]);
+    let (_, _, payload) = bundle_and_read(input.path(), &["--mask-text"]);
     for secret in [
         "Visible heading",
         "selected-text",
@@ -284,7 +272,7 @@ fn mask_text_masks_every_text_and_keeps_styles() {
 #[test]
 fn mask_selector_masks_matching_subtrees_in_snapshots_and_later_mutations() {
     let input = masking_input();
-    let (_, _, payload) = bundle_with(input.path(), &["--mask-selector", ".pii"]);
+    let (_, _, payload) = bundle_and_read(input.path(), &["--mask-selector", ".pii"]);
     for secret in [
         "selected-text",
         "selected-input",
@@ -316,7 +304,7 @@ fn mask_selector_masks_matching_subtrees_in_snapshots_and_later_mutations() {
 fn an_unsupported_selector_is_refused_with_what_is_supported() {
     let output = run(&["bundle", "x.json", "--mask-selector", "div > p"]);
     assert!(!output.status.success());
-    let message = String::from_utf8_lossy(&output.stderr);
+    let message = stderr(&output);
     assert!(
         message.contains("\"div > p\"") && message.contains("[attr=value]"),
         "{message}"
@@ -338,20 +326,7 @@ fn a_redacted_page_still_plays() {
         "--mask-text",
         "--offline",
     ];
-    let export = real_export();
-    let mut args = vec![
-        "bundle",
-        export.to_str().unwrap(),
-        "-o",
-        page.to_str().unwrap(),
-    ];
-    args.extend_from_slice(&flags);
-    let output = run(&args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    bundle_with(&[real_export()], &page, &flags);
     let report = common::drive(&page, &[]);
     common::assert_plays_cleanly(&report);
     let end = report["atEnd"]

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use common::{assert_plays_cleanly, browser_available, drive, run};
+use common::{assert_plays_cleanly, browser_available, bundle_with, drive};
 
 /// Builds rrweb's serialized DOM (rrweb-snapshot node types: 0 document, 1 doctype, 2 element,
 /// 3 text), numbering the nodes.
@@ -69,19 +69,7 @@ fn open(recording: &Value, bundle_args: &[&str], drive_args: &[&str]) -> Value {
     let input = dir.path().join("recording.json");
     let page = dir.path().join("page.html");
     fs::write(&input, recording.to_string()).unwrap();
-    let mut args = vec![
-        "bundle",
-        input.to_str().unwrap(),
-        "-o",
-        page.to_str().unwrap(),
-    ];
-    args.extend_from_slice(bundle_args);
-    let output = run(&args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    bundle_with(&[&input], &page, bundle_args);
     drive(&page, drive_args)
 }
 

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use common::{browser_available, fixture, repo, run};
+use common::{browser_available, bundle_with, fixture, repo, stderr};
 
 /// The real recording, as PostHog exports it (integer window ids: "1", "2").
 fn real() -> PathBuf {
@@ -20,17 +20,7 @@ fn real() -> PathBuf {
 /// Bundles inputs into `dir/name.html` with extra options.
 fn page(dir: &Path, name: &str, inputs: &[PathBuf], options: &[&str]) -> PathBuf {
     let out = dir.join(format!("{name}.html"));
-    let mut args = vec!["bundle".to_owned()];
-    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
-    args.extend(["-o".to_owned(), out.to_string_lossy().into_owned()]);
-    args.extend(options.iter().map(|&o| o.to_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = run(&args);
-    assert!(
-        output.status.success(),
-        "bundle {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    bundle_with(inputs, &out, options);
     out
 }
 
@@ -126,7 +116,7 @@ fn scenarios(names: &[&str]) {
     assert!(
         output.status.success(),
         "viewer.mjs failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        stderr(&output)
     );
     let report: Value = serde_json::from_slice(&output.stdout).expect("viewer.mjs prints JSON");
     let failures: Vec<String> = names

@@ -53,20 +53,40 @@ pub fn run(args: &[&str]) -> Output {
         .expect("replay-html's output is read")
 }
 
-/// Bundles `input` into `out`, failing the test with replay-html's message if it fails.
-pub fn bundle(input: &Path, out: &Path) {
-    let output = run(&[
-        "bundle",
-        &input.to_string_lossy(),
-        "-o",
-        &out.to_string_lossy(),
-    ]);
+/// replay-html's standard error, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `replay-html`, failing the test with its message if it fails.
+pub fn run_ok(args: &[&str]) -> Output {
+    let output = run(args);
     assert!(
         output.status.success(),
-        "bundling {} failed: {}",
-        input.display(),
-        String::from_utf8_lossy(&output.stderr)
+        "replay-html {args:?} failed: {}",
+        stderr(&output)
     );
+    output
+}
+
+/// Bundles `inputs` into `out` with `extra` options, failing the test with replay-html's
+/// message if it fails.
+pub fn bundle_with(inputs: &[impl AsRef<Path>], out: &Path, extra: &[&str]) -> Output {
+    let inputs: Vec<String> = inputs
+        .iter()
+        .map(|input| input.as_ref().to_string_lossy().into_owned())
+        .collect();
+    let out = out.to_string_lossy();
+    let mut args = vec!["bundle"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["-o", &out]);
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
+/// Bundles `input` into `out`, failing the test with replay-html's message if it fails.
+pub fn bundle(input: &Path, out: &Path) {
+    bundle_with(&[input], out, &[]);
 }
 
 /// Why the browser tests cannot run here, if they cannot.
