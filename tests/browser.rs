@@ -54,14 +54,8 @@ fn every_real_format_plays_each_window_to_its_end() {
     if !browser_available() {
         return;
     }
-    let expected: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture("real/expected.json")).unwrap()).unwrap();
-    let uuids: Vec<String> = expected["windowIds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap().to_owned())
-        .collect();
+    let expected = common::expected();
+    let uuids = common::window_uuids(&expected);
     let integers: Vec<String> = uuids
         .iter()
         .map(|u| expected["windowIntIds"][u].to_string())

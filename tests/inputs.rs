@@ -9,9 +9,7 @@ use serde_json::Value;
 
 use replay_html::{Format, Input, Recording};
 
-fn expected() -> Value {
-    serde_json::from_slice(&fs::read(common::fixture("real/expected.json")).unwrap()).unwrap()
-}
+use common::expected;
 
 fn read(name: &str) -> (Format, Recording<'static>) {
     let bytes = fs::read(common::fixture(&format!("real/{name}"))).unwrap();

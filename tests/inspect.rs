@@ -7,11 +7,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use common::{fixture, run, run_ok};
-
-fn expected() -> Value {
-    serde_json::from_slice(&fs::read(fixture("real/expected.json")).unwrap()).unwrap()
-}
+use common::{expected, fixture, run, run_ok, window_uuids};
 
 fn inspect_json(args: &[&str]) -> Value {
     let mut all = vec!["inspect", "--json"];
@@ -21,8 +17,7 @@ fn inspect_json(args: &[&str]) -> Value {
 }
 
 /// The facts every input format of the real session must report alike.
-fn assert_reports_the_real_session(report: &Value, windows: &[String]) {
-    let expected = expected();
+fn assert_reports_the_real_session(expected: &Value, report: &Value, windows: &[String]) {
     assert_eq!(report["duration_ms"], expected["durationMs"]);
     assert_eq!(report["start_timestamp"], expected["firstTimestamp"]);
     assert_eq!(report["start"], "2026-11-22T13:48:34.677Z");
@@ -89,29 +84,22 @@ fn assert_reports_the_real_session(report: &Value, windows: &[String]) {
     assert_eq!(report["problems"], json!([]));
 }
 
-fn uuids() -> Vec<String> {
-    expected()["windowIds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn reports_the_real_session_from_an_export_jsonl_snappy_and_a_page() {
+    let expected = expected();
+    let uuids = window_uuids(&expected);
     let export = inspect_json(&[fixture("real/export-2023-04-28-uuid-windows.json")
         .to_str()
         .unwrap()]);
     assert_eq!(export["inputs"][0]["container"], "plain");
     let report = &export["recordings"][0];
     assert_eq!(report["format"], "PostHog export (version 2023-04-28)");
-    assert_eq!(report["session_id"], expected()["sessionId"]);
+    assert_eq!(report["session_id"], expected["sessionId"]);
     assert_eq!(report["person"]["properties"]["email"], "ada@example.com");
-    assert_reports_the_real_session(report, &uuids());
+    assert_reports_the_real_session(&expected, report, &uuids);
 
     let jsonl = inspect_json(&[fixture("real/snapshots-blob_v2.jsonl").to_str().unwrap()]);
-    assert_reports_the_real_session(&jsonl["recordings"][0], &uuids());
+    assert_reports_the_real_session(&expected, &jsonl["recordings"][0], &uuids);
     // Its compressed events are counted expanded: the same bytes as the export's events.
     assert_eq!(jsonl["recordings"][0]["event_bytes"], report["event_bytes"]);
 
@@ -119,14 +107,14 @@ fn reports_the_real_session_from_an_export_jsonl_snappy_and_a_page() {
         .to_str()
         .unwrap()]);
     assert_eq!(snappy["inputs"][0]["container"], "snappy blocks");
-    assert_reports_the_real_session(&snappy["recordings"][0], &uuids());
+    assert_reports_the_real_session(&expected, &snappy["recordings"][0], &uuids);
 
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
     common::bundle(&fixture("real/export-2023-04-28-uuid-windows.json"), &page);
     let bundled = inspect_json(&[page.to_str().unwrap()]);
     assert_eq!(bundled["recordings"][0]["format"], "replay-html page");
-    assert_reports_the_real_session(&bundled["recordings"][0], &uuids());
+    assert_reports_the_real_session(&expected, &bundled["recordings"][0], &uuids);
 }
 
 #[test]
@@ -137,7 +125,8 @@ fn reports_capture_requests_as_one_session_with_its_inputs() {
     let recording = &report["recordings"][0];
     assert_eq!(recording["inputs"], json!([0, 1, 2, 3, 4]));
     assert_eq!(recording["format"], "posthog-js capture requests");
-    assert_reports_the_real_session(recording, &uuids());
+    let expected = expected();
+    assert_reports_the_real_session(&expected, recording, &window_uuids(&expected));
 }
 
 #[test]

@@ -89,6 +89,21 @@ pub fn bundle(input: &Path, out: &Path) {
     bundle_with(&[input], out, &[]);
 }
 
+/// What posthog-js recorded of the real session: `tests/fixtures/real/expected.json`.
+pub fn expected() -> Value {
+    serde_json::from_slice(&std::fs::read(fixture("real/expected.json")).unwrap()).unwrap()
+}
+
+/// The real session's window ids as posthog-js gave them (UUIDs), in order of appearance.
+pub fn window_uuids(expected: &Value) -> Vec<String> {
+    expected["windowIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Why the browser tests cannot run here, if they cannot.
 fn browser_missing() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
