@@ -5,7 +5,8 @@
 //
 //   node tests/browser/viewer.mjs CONFIG.json
 //
-// CONFIG: {expected: path of expected.json, pages: {name: path of a page}, dir: a folder for
+// CONFIG: {expected: path of expected.json, pages: {name: path of a page} (the pages the
+// scenarios open, by the names they use: viewer.rs pages_of must list them), dir: a folder for
 // host pages, scenarios: [names], screenshots: folder or null}. Prints one JSON object:
 // {scenarioName: {ok: true} or {ok: false, error}}.
 import { chromium } from 'playwright-core';
