@@ -24,41 +24,20 @@ fn page(dir: &Path, name: &str, inputs: &[PathBuf], options: &[&str]) -> PathBuf
     out
 }
 
-/// A recording large enough to come in many chunks (about 20 MB of events, in one window): a
-/// paragraph whose text changes 10000 times, one a second, the last time to "the very end".
-fn long_recording(dir: &Path) -> PathBuf {
-    let text_node = json!({"type": 3, "textContent": "the start", "id": 5});
-    let paragraph =
-        json!({"type": 2, "tagName": "p", "attributes": {}, "childNodes": [text_node], "id": 4});
-    let body =
-        json!({"type": 2, "tagName": "body", "attributes": {}, "childNodes": [paragraph], "id": 3});
-    let html =
-        json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
-    let mut events = vec![
-        json!({"type": 4, "data": {"href": "https://long.test/", "width": 800, "height": 600}, "timestamp": 0}),
-        json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": 0}),
-    ];
-    for i in 1..=10_000u64 {
-        let value = if i == 10_000 {
-            "the very end".to_owned()
-        } else {
-            format!("step {i} {}", "lorem ipsum dolor sit amet ".repeat(80))
-        };
-        events.push(json!({"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": value}], "attributes": [], "removes": [], "adds": []}, "timestamp": i * 1000}));
-    }
-    let path = dir.join("long.json");
-    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
-    path
-}
-
-/// A recording with a full snapshot every 1000 s (about 12 MB of events, in one window): a
-/// paragraph whose text changes 6000 times, one a second, the last time to "the very end";
-/// each snapshot shows the text of its moment.
-fn snapshots_recording(dir: &Path) -> PathBuf {
-    const STEPS: u64 = 6000;
+/// A recording of one window at `href`, written to `dir/name.json`: a paragraph whose text
+/// changes `steps` times, one a second, each time to about 2 kB of text and the last time to
+/// "the very end"; with `snapshot_every`, a full snapshot every that many steps besides (but
+/// not at the last), each showing the text of its moment.
+fn changing_text(
+    dir: &Path,
+    name: &str,
+    href: &str,
+    steps: u64,
+    snapshot_every: Option<u64>,
+) -> PathBuf {
     let text = |i: u64| match i {
         0 => "the start".to_owned(),
-        STEPS => "the very end".to_owned(),
+        i if i == steps => "the very end".to_owned(),
         i => format!("step {i} {}", "lorem ipsum dolor sit amet ".repeat(80)),
     };
     let snapshot = |i: u64| {
@@ -68,20 +47,39 @@ fn snapshots_recording(dir: &Path) -> PathBuf {
         let html =
             json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
         vec![
-            json!({"type": 4, "data": {"href": "https://snapshots.test/", "width": 800, "height": 600}, "timestamp": i * 1000}),
+            json!({"type": 4, "data": {"href": href, "width": 800, "height": 600}, "timestamp": i * 1000}),
             json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": i * 1000}),
         ]
     };
     let mut events = snapshot(0);
-    for i in 1..=STEPS {
+    for i in 1..=steps {
         events.push(json!({"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": text(i)}], "attributes": [], "removes": [], "adds": []}, "timestamp": i * 1000}));
-        if i % 1000 == 0 && i < STEPS {
+        if snapshot_every.is_some_and(|every| i % every == 0) && i < steps {
             events.extend(snapshot(i));
         }
     }
-    let path = dir.join("snapshots.json");
+    let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
     path
+}
+
+/// A recording large enough to come in many chunks (about 20 MB of events, in one window): a
+/// paragraph whose text changes 10000 times, one a second, the last time to "the very end".
+fn long_recording(dir: &Path) -> PathBuf {
+    changing_text(dir, "long", "https://long.test/", 10_000, None)
+}
+
+/// A recording with a full snapshot every 1000 s (about 12 MB of events, in one window): a
+/// paragraph whose text changes 6000 times, one a second, the last time to "the very end";
+/// each snapshot shows the text of its moment.
+fn snapshots_recording(dir: &Path) -> PathBuf {
+    changing_text(
+        dir,
+        "snapshots",
+        "https://snapshots.test/",
+        6000,
+        Some(1000),
+    )
 }
 
 /// The pages a scenario of viewer.mjs opens (its `url(name)`s): only those are made for it.
