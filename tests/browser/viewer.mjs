@@ -63,7 +63,6 @@ async function open(target, options = {}) {
     if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`request: ${request.url()}`);
   });
   await page.goto(target);
-  page.problems = problems;
   page.done = async () => {
     assert.deepEqual(problems, [], 'the page threw, logged, opened a dialog or made a request');
     await context.close();
