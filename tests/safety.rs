@@ -302,7 +302,7 @@ fn every_recorded_text_reaches_the_page_as_text() {
     }});
     for title in [None, Some(HOSTILE)] {
         let args: Vec<&str> = title.map(|t| vec!["--title", t]).unwrap_or_default();
-        let report = open(&export, &args, &[]);
+        let report = open(&export, &args, &["--inspector"]);
         assert_plays_cleanly(&report);
         let top = &report["topDocument"];
         assert_eq!(

@@ -2,15 +2,19 @@
 // output, what a viewer would see. The Rust browser tests (tests/browser.rs) run it and assert
 // on the report; run it by hand to look at a page:
 //
-//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5'] [--attack]
+//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5'] [--attack] [--inspector]
 //
 // Report: { ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
 //           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
 //           page itself that the page's policy let through], blocked: [urls it stopped],
 //           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
-//           topDocument: {images, inlineHandlers, text, inspector, markers, tips} (the viewer's
-//           own page, not the replay: its text, the inspector's text, the markers' labels and
-//           tooltips) }
+//           topDocument: {images, inlineHandlers, text, markers, inspector?, tips?} (the viewer's
+//           own page, not the replay: its text, the markers' labels, and with --inspector the
+//           inspector's text and the markers' tooltips) }
+//
+// --inspector also opens, before the report is taken, the details of the last request in the
+// inspector's network list (when there is one) and hovers every marker for its tooltip, and
+// reports the inspector's text and the tooltips.
 //
 // --attack does, in every window of the replay, what a curious viewer or a hostile recording
 // could: clicks every link and button and submits every form inside the replayed page, then
@@ -30,7 +34,7 @@ const option = (name) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 if (!file) {
-  console.error('usage: node drive.mjs PAGE.html [--screenshot OUT.png] [--url-suffix SUFFIX]');
+  console.error('usage: node drive.mjs PAGE.html [--screenshot OUT.png] [--url-suffix SUFFIX] [--attack] [--inspector]');
   process.exit(2);
 }
 
@@ -119,10 +123,11 @@ try {
       await page.screenshot({ path: screenshot });
     }
   }
-  // What the viewer itself shows of the recording: the inspector's rows (and, when the
-  // recording has a request with details, that request's details), the timeline's markers and
-  // the tooltip of each.
-  if (report.ready.ok) {
+  // What the viewer itself shows of the recording: its text and the timeline's markers; with
+  // --inspector also the inspector's rows (and, when the recording has a request with details,
+  // that request's details) and the tooltip of each marker.
+  const inspector = args.includes('--inspector');
+  if (report.ready.ok && inspector) {
     await page.evaluate(async () => {
       const row = document.querySelector('#network-rows .row:last-child');
       if (!row) return;
@@ -130,18 +135,23 @@ try {
       for (let i = 0; i < 40 && !document.querySelector('#request-detail h4'); i++) await new Promise((r) => setTimeout(r, 25));
     });
   }
-  report.topDocument = await page.evaluate(() => ({
-    images: document.querySelectorAll('img').length,
-    inlineHandlers: [...document.querySelectorAll('*')]
-      .filter((element) => [...element.attributes].some((a) => a.name.toLowerCase().startsWith('on'))).length,
-    text: document.body.innerText,
-    inspector: document.getElementById('inspector')?.textContent ?? '',
-    markers: [...document.querySelectorAll('.marker')].map((marker) => marker.getAttribute('aria-label')),
-    tips: [...document.querySelectorAll('.marker')].map((marker) => {
-      marker.dispatchEvent(new PointerEvent('pointerenter'));
-      return document.getElementById('timeline-tip')?.textContent ?? '';
-    }),
-  }));
+  report.topDocument = await page.evaluate((inspector) => {
+    const top = {
+      images: document.querySelectorAll('img').length,
+      inlineHandlers: [...document.querySelectorAll('*')]
+        .filter((element) => [...element.attributes].some((a) => a.name.toLowerCase().startsWith('on'))).length,
+      text: document.body.innerText,
+    };
+    if (inspector) top.inspector = document.getElementById('inspector')?.textContent ?? '';
+    top.markers = [...document.querySelectorAll('.marker')].map((marker) => marker.getAttribute('aria-label'));
+    if (inspector) {
+      top.tips = [...document.querySelectorAll('.marker')].map((marker) => {
+        marker.dispatchEvent(new PointerEvent('pointerenter'));
+        return document.getElementById('timeline-tip')?.textContent ?? '';
+      });
+    }
+    return top;
+  }, inspector);
   report.pageUrl = page.url() === pageUrl ? 'unchanged' : page.url();
   await page.waitForTimeout(attempts.length > 0 ? 500 : 0); // let the last failures arrive
   for (const request of attempts) (stopped.has(request) ? report.blocked : report.requests).push(request.url());
