@@ -281,7 +281,9 @@ fn a_page_reads_back_to_the_session_it_holds() {
     assert_eq!(format, Format::Page);
     assert_eq!(recording.session_id, reference.session_id);
     assert_eq!(recording.person, reference.person);
+    assert_eq!(recording.windows.len(), reference.windows.len());
     for i in 0..reference.windows.len() {
+        assert_eq!(recording.windows[i].id, reference.windows[i].id);
         assert_eq!(values(&recording, i), values(&reference, i), "window {i}");
     }
 }
