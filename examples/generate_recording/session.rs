@@ -250,24 +250,13 @@ impl Session {
         let load_ms = self.rng.range(600, 2_400);
         self.clock += load_ms;
         self.full_snapshot(out);
-        let started = Custom {
-            tag: "$recording_started",
-            payload: Reason {
-                reason: "recording_initialized",
-            },
+        let started = Reason {
+            reason: "recording_initialized",
         };
-        self.emit(out, 3, kind::CUSTOM, &started);
+        self.custom(out, 3, "$recording_started", started);
         self.initial_requests(out, load_ms);
         let href = self.window().page.route.url();
-        self.emit(
-            out,
-            8,
-            kind::CUSTOM,
-            &Custom {
-                tag: "$pageview",
-                payload: Href { href: &href },
-            },
-        );
+        self.custom(out, 8, "$pageview", Href { href: &href });
         let booted = format!("\"[fieldline] build {} booted\"", self.app.build());
         self.console(
             out,
@@ -579,24 +568,8 @@ impl Session {
         self.emit_mutation(out, render);
         self.window_mut().scroll = 0;
         let href = route.url();
-        self.emit(
-            out,
-            2,
-            kind::CUSTOM,
-            &Custom {
-                tag: "$url_changed",
-                payload: Href { href: &href },
-            },
-        );
-        self.emit(
-            out,
-            5,
-            kind::CUSTOM,
-            &Custom {
-                tag: "$pageview",
-                payload: Href { href: &href },
-            },
-        );
+        self.custom(out, 2, "$url_changed", Href { href: &href });
+        self.custom(out, 5, "$pageview", Href { href: &href });
         let moved = format!("{{\"from\":\"{from}\",\"to\":\"{}\"}}", route.path());
         self.console(
             out,
@@ -1068,6 +1041,11 @@ impl Session {
                 payload,
             },
         );
+    }
+
+    /// A custom event: what posthog-js adds to the recording itself (`$pageview` and such).
+    fn custom(&mut self, out: &mut Emitter, after_ms: u64, tag: &str, payload: impl Serialize) {
+        self.emit(out, after_ms, kind::CUSTOM, &Custom { tag, payload });
     }
 
     fn console(
