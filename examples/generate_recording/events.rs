@@ -1,29 +1,13 @@
 //! The `data` of each rrweb event the generator writes, with field names and order as
 //! rrweb and posthog-js write them (see `tests/fixtures/real/`).
 
+use replay_html::recording::source;
 use serde::{Serialize, Serializer};
 
 use crate::dom::{NodeId, Tree};
 
-/// rrweb event types.
-pub mod kind {
-    pub const FULL_SNAPSHOT: u8 = 2;
-    pub const INCREMENTAL: u8 = 3;
-    pub const META: u8 = 4;
-    pub const CUSTOM: u8 = 5;
-    pub const PLUGIN: u8 = 6;
-}
-
-/// Sources of incremental snapshots (mutations, source 0, are written by the emitter).
-mod source {
-    pub const MOUSE_MOVE: u8 = 1;
-    pub const MOUSE_INTERACTION: u8 = 2;
-    pub const SCROLL: u8 = 3;
-    pub const VIEWPORT_RESIZE: u8 = 4;
-    pub const INPUT: u8 = 5;
-}
-
-/// rrweb's `MouseInteractions`.
+/// rrweb's `MouseInteractions` (event types and sources are the crate's, in
+/// [`replay_html::recording`]).
 pub mod interaction {
     pub const MOUSE_UP: u8 = 0;
     pub const MOUSE_DOWN: u8 = 1;

@@ -9,10 +9,10 @@ use std::thread;
 use anyhow::{Result, bail};
 use flate2::Compression;
 use flate2::GzBuilder;
+use replay_html::recording::{event_type, source};
 use serde::Serialize;
 
 use crate::dom::Dom;
-use crate::events::kind;
 use crate::session::Session;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -132,7 +132,7 @@ impl Emitter {
 
     /// A full snapshot: posthog-js compresses its whole `data`.
     pub fn full_snapshot(&mut self, window: &WindowTag, timestamp: u64, data: &impl Serialize) {
-        self.open(window, kind::FULL_SNAPSHOT);
+        self.open(window, event_type::FULL_SNAPSHOT);
         self.value(data);
         self.close(window, timestamp, true);
     }
@@ -144,10 +144,13 @@ impl Emitter {
         if mutation.is_empty() {
             return;
         }
-        self.open(window, kind::INCREMENTAL);
-        self.step
-            .plain()
-            .extend_from_slice(b"{\"source\":0,\"texts\":");
+        self.open(window, event_type::INCREMENTAL_SNAPSHOT);
+        write!(
+            self.step.plain(),
+            "{{\"source\":{},\"texts\":",
+            source::MUTATION
+        )
+        .expect("writing to memory");
         self.value(&mutation.texts);
         self.step.plain().extend_from_slice(b",\"attributes\":");
         self.value(&mutation.attributes);

@@ -17,6 +17,7 @@
 //! - API requests carry their JSON bodies; some fail (4xx, 5xx) and log errors;
 //! - reading, and stepping away, leave gaps of more than 5 s with no user activity.
 
+use replay_html::recording::event_type;
 use serde::Serialize;
 
 use crate::app::{App, ORIGIN, Page, Route};
@@ -25,7 +26,7 @@ use crate::dom::NodeId;
 use crate::events::{
     self, CONSOLE_PLUGIN, Captured, Console, Custom, FullSnapshot, Headers, Href, MouseInteraction,
     MouseMove, NETWORK_PLUGIN, Network, Offset, Plugin, Position, Request, Scroll, Timing,
-    ViewportResize, interaction, kind,
+    ViewportResize, interaction,
 };
 use crate::output::{Emitter, WindowTag};
 use crate::records::{self, ApiPage, Kind};
@@ -277,7 +278,7 @@ impl Session {
             width,
             height,
         };
-        out.event(&window.tag, kind::META, at, &meta);
+        out.event(&window.tag, event_type::META, at, &meta);
         let at = self.after(1);
         let window = &mut self.windows[self.focus];
         out.full_snapshot(
@@ -401,7 +402,7 @@ impl Session {
                     .collect();
                 out.event(
                     &self.window().tag,
-                    kind::INCREMENTAL,
+                    event_type::INCREMENTAL_SNAPSHOT,
                     at,
                     &MouseMove::new(&positions),
                 );
@@ -420,14 +421,14 @@ impl Session {
         self.emit(
             out,
             down,
-            kind::INCREMENTAL,
+            event_type::INCREMENTAL_SNAPSHOT,
             &MouseInteraction::at(interaction::MOUSE_DOWN, target, x, y),
         );
         if let Some(previous) = self.window_mut().focused.take() {
             self.emit(
                 out,
                 2,
-                kind::INCREMENTAL,
+                event_type::INCREMENTAL_SNAPSHOT,
                 &MouseInteraction::focus(interaction::BLUR, previous),
             );
         }
@@ -435,13 +436,13 @@ impl Session {
         self.emit(
             out,
             up,
-            kind::INCREMENTAL,
+            event_type::INCREMENTAL_SNAPSHOT,
             &MouseInteraction::at(interaction::MOUSE_UP, target, x, y),
         );
         self.emit(
             out,
             3,
-            kind::INCREMENTAL,
+            event_type::INCREMENTAL_SNAPSHOT,
             &MouseInteraction::at(interaction::CLICK, target, x.floor(), y.floor()),
         );
     }
@@ -452,7 +453,7 @@ impl Session {
         self.emit(
             out,
             1,
-            kind::INCREMENTAL,
+            event_type::INCREMENTAL_SNAPSHOT,
             &MouseInteraction::focus(interaction::FOCUS, field),
         );
         self.window_mut().focused = Some(field);
@@ -462,7 +463,7 @@ impl Session {
             self.emit(
                 out,
                 pause,
-                kind::INCREMENTAL,
+                event_type::INCREMENTAL_SNAPSHOT,
                 &events::Input::new(field, &masked, false),
             );
         }
@@ -537,7 +538,12 @@ impl Session {
             };
             let y = window.scroll;
             let pause = self.rng.range(90, 160);
-            self.emit(out, pause, kind::INCREMENTAL, &Scroll::new(main, y));
+            self.emit(
+                out,
+                pause,
+                event_type::INCREMENTAL_SNAPSHOT,
+                &Scroll::new(main, y),
+            );
         }
     }
 
@@ -633,7 +639,7 @@ impl Session {
             self.emit(
                 out,
                 1,
-                kind::INCREMENTAL,
+                event_type::INCREMENTAL_SNAPSHOT,
                 &events::Input::new(checkbox, text, checked),
             );
             self.emit_mutation(out, 2);
@@ -778,7 +784,7 @@ impl Session {
         self.emit(
             out,
             200,
-            kind::INCREMENTAL,
+            event_type::INCREMENTAL_SNAPSHOT,
             &ViewportResize::new(viewport.0, viewport.1),
         );
     }
@@ -1035,7 +1041,7 @@ impl Session {
         self.emit(
             out,
             5,
-            kind::PLUGIN,
+            event_type::PLUGIN,
             &Plugin {
                 plugin: NETWORK_PLUGIN,
                 payload,
@@ -1045,7 +1051,7 @@ impl Session {
 
     /// A custom event: what posthog-js adds to the recording itself (`$pageview` and such).
     fn custom(&mut self, out: &mut Emitter, after_ms: u64, tag: &str, payload: impl Serialize) {
-        self.emit(out, after_ms, kind::CUSTOM, &Custom { tag, payload });
+        self.emit(out, after_ms, event_type::CUSTOM, &Custom { tag, payload });
     }
 
     fn console(
@@ -1058,7 +1064,7 @@ impl Session {
         self.emit(
             out,
             2,
-            kind::PLUGIN,
+            event_type::PLUGIN,
             &Plugin {
                 plugin: CONSOLE_PLUGIN,
                 payload: Console {
