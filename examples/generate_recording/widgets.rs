@@ -380,7 +380,7 @@ impl ViewBuilder<'_> {
         for _ in 0..items {
             let item = self.el(list, "li", "flex gap-3 px-4 py-3");
             let name = vocab::full_name(self.rng);
-            self.avatar(item, &name);
+            avatar(self.dom, item, &name);
             let body = self.el(item, "div", "min-w-0 flex-1");
             let line = self.el(body, "p", "text-sm text-gray-700");
             self.text_el(line, "strong", "font-medium text-gray-900", &name);
@@ -402,19 +402,6 @@ impl ViewBuilder<'_> {
         };
         live.text = self.dom.text(parent, live.render());
         self.view.live.push(live);
-    }
-
-    fn avatar(&mut self, parent: NodeId, name: &str) {
-        let hue = name.bytes().map(u64::from).sum::<u64>() % 360;
-        let avatar = self.dom.element(
-            parent,
-            "span",
-            &[
-                ("class", AVATAR),
-                ("style", &format!("background-color: hsl({hue}, 55%, 45%);")),
-            ],
-        );
-        self.dom.text(avatar, vocab::initials(name));
     }
 
     /// Search, selects, date range and a checkbox above a table.
@@ -686,6 +673,20 @@ pub fn icon(dom: &mut Dom, parent: NodeId, path: &str) {
     );
 }
 
+/// A person's initials on a colour of their own.
+fn avatar(dom: &mut Dom, parent: NodeId, name: &str) {
+    let hue = name.bytes().map(u64::from).sum::<u64>() % 360;
+    let avatar = dom.element(
+        parent,
+        "span",
+        &[
+            ("class", AVATAR),
+            ("style", &format!("background-color: hsl({hue}, 55%, 45%);")),
+        ],
+    );
+    dom.text(avatar, vocab::initials(name));
+}
+
 /// One table row for a record, at the end of the table's body or before the row `before`: a
 /// selection checkbox, then a cell per column.
 pub fn row(
@@ -750,16 +751,7 @@ fn render_cell(dom: &mut Dom, td: NodeId, cell: &Cell) -> Option<(NodeId, Route)
         }
         Cell::Person { name, email } => {
             let wrapper = dom.element(td, "div", &[("class", "flex items-center gap-3")]);
-            let hue = name.bytes().map(u64::from).sum::<u64>() % 360;
-            let avatar = dom.element(
-                wrapper,
-                "span",
-                &[
-                    ("class", AVATAR),
-                    ("style", &format!("background-color: hsl({hue}, 55%, 45%);")),
-                ],
-            );
-            dom.text(avatar, vocab::initials(name));
+            avatar(dom, wrapper, name);
             let lines = dom.element(wrapper, "div", &[("class", "min-w-0")]);
             let first = dom.element(lines, "p", &[("class", "font-medium text-gray-900")]);
             dom.text(first, name.as_str());
