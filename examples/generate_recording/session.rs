@@ -875,7 +875,11 @@ impl Session {
         if body.is_some() {
             request_headers.push(("content-type", "application/json".to_owned()));
         }
-        let json = answer.starts_with('{');
+        let content_type = if answer.starts_with('{') {
+            "application/json"
+        } else {
+            "text/html"
+        };
         Request {
             name: format!("{ORIGIN}{path}"),
             entry_type: "resource",
@@ -886,11 +890,7 @@ impl Session {
             delivery_type: "",
             next_hop_protocol: "h2",
             render_blocking_status: "non-blocking",
-            content_type: if json {
-                "application/json"
-            } else {
-                "text/html"
-            },
+            content_type,
             content_encoding: "br",
             timing: Timing::warm(start, duration),
             transfer_size: encoded + 300,
@@ -909,15 +909,7 @@ impl Session {
                 response_headers: Headers(vec![
                     ("cache-control", "no-store".to_owned()),
                     ("content-encoding", "br".to_owned()),
-                    (
-                        "content-type",
-                        if json {
-                            "application/json"
-                        } else {
-                            "text/html"
-                        }
-                        .to_owned(),
-                    ),
+                    ("content-type", content_type.to_owned()),
                     ("date", calendar::http_date(self.clock)),
                     ("server", "nginx".to_owned()),
                     ("vary", "Accept, Cookie, Origin".to_owned()),
