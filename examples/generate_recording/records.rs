@@ -53,6 +53,11 @@ impl Kind {
             Kind::Conversation => "/api/v2/inbox/conversations/",
         }
     }
+
+    /// The API path of `limit` records from the `offset`th on.
+    pub fn page_path(self, limit: usize, offset: u64) -> String {
+        format!("{}?limit={limit}&offset={offset}", self.endpoint())
+    }
 }
 
 /// What a table cell shows.
@@ -268,4 +273,11 @@ pub struct ApiPage<'a> {
     pub next: Option<String>,
     pub previous: Option<String>,
     pub results: &'a [Record],
+}
+
+impl ApiPage<'_> {
+    /// The page as the API answers it.
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).expect("records serialize")
+    }
 }

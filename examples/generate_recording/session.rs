@@ -499,7 +499,7 @@ impl Session {
                 previous: None,
                 results: &records,
             };
-            let answer = serde_json::to_string(&page).expect("records serialize");
+            let answer = page.json();
             let wait = self.rng.range(40, 300);
             let path = format!("/api/v2/live/?since={}", calendar::iso(now - 10_000));
             let request = self.api_request("GET", &path, 200, None, answer, wait);
@@ -833,20 +833,14 @@ impl Session {
         let page = ApiPage {
             count: offset + 5_000,
             next: Some(format!(
-                "{ORIGIN}{}?limit={}&offset={}",
-                Kind::Order.endpoint(),
-                records.len(),
-                offset + records.len() as u64
+                "{ORIGIN}{}",
+                Kind::Order.page_path(records.len(), offset + records.len() as u64)
             )),
             previous: None,
             results: &records,
         };
-        let answer = serde_json::to_string(&page).expect("records serialize");
-        let path = format!(
-            "{}?limit={}&offset={offset}",
-            Kind::Order.endpoint(),
-            records.len()
-        );
+        let answer = page.json();
+        let path = Kind::Order.page_path(records.len(), offset);
         let wait = self.rng.range(200, 1_500);
         self.api_request("GET", &path, 200, None, answer, wait)
     }
@@ -928,17 +922,13 @@ impl Session {
             let page = ApiPage {
                 count: fetch.total,
                 next: (fetch.total > fetch.records.len() as u64).then(|| {
-                    format!(
-                        "{ORIGIN}{}?limit={}&offset={}",
-                        fetch.kind.endpoint(),
-                        fetch.records.len(),
-                        fetch.records.len()
-                    )
+                    let shown = fetch.records.len();
+                    format!("{ORIGIN}{}", fetch.kind.page_path(shown, shown as u64))
                 }),
                 previous: None,
                 results: &fetch.records,
             };
-            let answer = serde_json::to_string(&page).expect("records serialize");
+            let answer = page.json();
             let wait = self.rng.range(60, 700);
             let path = format!("{}{}", fetch.kind.endpoint(), fetch.query);
             requests.push(self.api_request("GET", &path, 200, None, answer, wait));
