@@ -58,17 +58,21 @@ impl Route {
         format!("{ORIGIN}{}", self.path())
     }
 
-    fn title(self) -> String {
-        let name = match self {
-            Route::Order(id) => return format!("Order #{id} · Fieldline"),
-            Route::Customer(id) => return format!("Customer {id} · Fieldline"),
-            Route::Report(i) => NAVIGATION[4 + i].0,
+    /// What the page is called: its heading, and its title before the app's name.
+    fn name(self) -> String {
+        match self {
+            Route::Order(id) => format!("Order #{id}"),
+            Route::Customer(id) => format!("Customer {id}"),
             _ => NAVIGATION
                 .iter()
                 .find(|(_, r)| *r == self)
-                .map_or("", |n| n.0),
-        };
-        format!("{name} · Fieldline")
+                .map_or("", |n| n.0)
+                .to_owned(),
+        }
+    }
+
+    fn title(self) -> String {
+        format!("{} · Fieldline", self.name())
     }
 }
 
@@ -923,7 +927,7 @@ fn render_view(b: &mut ViewBuilder, main: NodeId, route: Route) {
         )],
     );
     b.view.root = root;
-    let title = route.title().replace(" · Fieldline", "");
+    let title = route.name();
     match route {
         Route::Dashboard => {
             b.header(root, &title, &["Export", "New order"]);
