@@ -148,10 +148,7 @@ pub fn generate(rng: &mut Rng, kind: Kind, now: u64) -> Record {
             let price = rng.range(450, 38_000);
             vec![
                 ("product", Cell::Text(rng.pick(vocab::PRODUCTS).to_string())),
-                (
-                    "sku",
-                    Cell::Text(format!("SKU-{}-{}", rng.range(100, 999), rng.hex(4))),
-                ),
+                ("sku", Cell::Text(sku(rng))),
                 ("quantity", Cell::Count(quantity)),
                 ("unit_price_cents", Cell::Money(price)),
                 ("total_cents", Cell::Money(price * quantity)),
@@ -183,6 +180,11 @@ fn tags(rng: &mut Rng) -> Vec<&'static str> {
     (0..rng.below(4)).map(|_| rng.pick(TAGS)).collect()
 }
 
+/// A product's stock-keeping unit, like SKU-482-9f3a.
+fn sku(rng: &mut Rng) -> String {
+    format!("SKU-{}-{}", rng.range(100, 999), rng.hex(4))
+}
+
 /// The nested data an API sends with a record.
 fn details(rng: &mut Rng, kind: Kind, now: u64) -> Value {
     match kind {
@@ -190,7 +192,7 @@ fn details(rng: &mut Rng, kind: Kind, now: u64) -> Value {
             let items: Vec<Value> = (0..rng.range(1, 6))
                 .map(|_| {
                     json!({
-                        "sku": format!("SKU-{}-{}", rng.range(100, 999), rng.hex(4)),
+                        "sku": sku(rng),
                         "product": rng.pick(vocab::PRODUCTS),
                         "quantity": rng.range(1, 6),
                         "unit_price_cents": rng.range(450, 38_000),
