@@ -77,8 +77,16 @@ impl AttributeValues {
 
 impl Serialize for AttributeValues {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        serialize_pairs(&self.0, serializer)
     }
+}
+
+/// Names and values as a JSON object, in their order: attributes, headers.
+pub fn serialize_pairs<S: Serializer, V: Serialize>(
+    pairs: &[(&'static str, V)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(name, value)| (name, value)))
 }
 
 #[derive(Serialize)]
@@ -378,7 +386,7 @@ struct Attributes<'a>(&'a [(&'static str, String)]);
 
 impl Serialize for Attributes<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        serialize_pairs(self.0, serializer)
     }
 }
 

@@ -4,7 +4,7 @@
 use replay_html::recording::source;
 use serde::{Serialize, Serializer};
 
-use crate::dom::{NodeId, Tree};
+use crate::dom::{NodeId, Tree, serialize_pairs};
 
 /// rrweb's `MouseInteractions` (event types and sources are the crate's, in
 /// [`replay_html::recording`]).
@@ -298,6 +298,6 @@ pub struct Headers(pub Vec<(&'static str, String)>);
 
 impl Serialize for Headers {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        serialize_pairs(&self.0, serializer)
     }
 }
