@@ -316,20 +316,16 @@ impl Page {
         let records: Vec<_> = (0..rows)
             .map(|_| records::generate(rng, table.kind, now))
             .collect();
-        for record in &records {
-            let row = widgets::row(&mut self.dom, table.body, None, table.kind, record);
-            self.dom.added(row.root);
-            table.rows.push(row);
-        }
-        table.total = if table.summary.is_some() {
-            rng.range(rows as u64, 9_000)
-        } else {
-            rows as u64
+        table.rows = table.add_rows(&mut self.dom, None, &records);
+        table.total = match table.summary {
+            Some(summary) => {
+                let total = rng.range(rows as u64, 9_000);
+                self.dom
+                    .set_text(summary, widgets::showing(rows as u64, total));
+                total
+            }
+            None => rows as u64,
         };
-        if let Some(summary) = table.summary {
-            self.dom
-                .set_text(summary, widgets::showing(rows as u64, table.total));
-        }
         Some(Fetch {
             kind: table.kind,
             query: format!("?limit={rows}&offset=0&ordering=-created_at"),
@@ -374,13 +370,7 @@ impl Page {
         let records: Vec<Record> = (0..count)
             .map(|_| records::generate(rng, table.kind, now))
             .collect();
-        let rows: Vec<_> = records
-            .iter()
-            .map(|record| widgets::row(&mut self.dom, table.body, first, table.kind, record))
-            .collect();
-        for row in &rows {
-            self.dom.added(row.root);
-        }
+        let rows = table.add_rows(&mut self.dom, first, &records);
         table.rows.splice(0..0, rows);
         Some(records)
     }

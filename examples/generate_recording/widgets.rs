@@ -82,6 +82,21 @@ pub struct Table {
     pub total: u64,
 }
 
+impl Table {
+    /// Rows for new records, put in after the page was built: before the row `before` (none:
+    /// at the end), each an added subtree of the next mutation.
+    pub fn add_rows(&self, dom: &mut Dom, before: Option<NodeId>, records: &[Record]) -> Vec<Row> {
+        records
+            .iter()
+            .map(|record| {
+                let row = row(dom, self.body, before, self.kind, record);
+                dom.added(row.root);
+                row
+            })
+            .collect()
+    }
+}
+
 pub struct Row {
     pub root: NodeId,
     pub checkbox: NodeId,
