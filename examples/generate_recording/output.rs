@@ -371,13 +371,15 @@ mod tests {
     //! Run with `cargo test --example generate_recording`.
 
     use std::collections::HashMap;
-    use std::io::Read;
 
+    use replay_html::input::posthog_compression::expand_event;
     use serde_json::Value;
 
     use super::*;
 
     const SIZE: u64 = 6_000_000;
+    /// The gzip header fflate writes: no flags, a zero time, OS 3 (Unix).
+    const FFLATE_HEADER: [u32; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
 
     fn generate(format: Format, seed: u64) -> Vec<u8> {
         let mut file = Vec::new();
@@ -411,42 +413,32 @@ mod tests {
         }
     }
 
-    /// Expands a posthog-js compressed event, checking the encoding on the way.
-    fn decompress(mut event: Value) -> Value {
+    /// Expands a posthog-js compressed event as the crate does, after checking that each
+    /// packed value is a string with fflate's gzip header.
+    fn decompress(event: Value) -> Value {
         if event.get("cv").is_none() {
             return event;
         }
-        let fields: &[&str] = if event["type"] == 2 {
-            &[]
+        let packed: Vec<&Value> = if event["type"] == 2 {
+            vec![&event["data"]]
         } else {
-            &["texts", "attributes", "removes", "adds"]
+            ["texts", "attributes", "removes", "adds"]
+                .iter()
+                .map(|field| &event["data"][*field])
+                .collect()
         };
-        let expand = |packed: &Value| -> Value {
-            let bytes: Vec<u8> = packed
+        for value in packed {
+            let header: Vec<u32> = value
                 .as_str()
                 .unwrap()
                 .chars()
-                .map(|c| u8::try_from(u32::from(c)).expect("a char above U+00FF"))
+                .take(10)
+                .map(u32::from)
                 .collect();
-            assert_eq!(
-                bytes[..10],
-                [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3],
-                "fflate's header"
-            );
-            let mut json = String::new();
-            flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_string(&mut json)
-                .unwrap();
-            serde_json::from_str(&json).unwrap()
-        };
-        if fields.is_empty() {
-            event["data"] = expand(&event["data"]);
+            assert_eq!(header, FFLATE_HEADER, "fflate's header");
         }
-        for field in fields {
-            event["data"][*field] = expand(&event["data"][*field]);
-        }
-        event.as_object_mut().unwrap().remove("cv");
-        event
+        let expanded = expand_event(&event.to_string()).unwrap();
+        serde_json::from_str(&expanded).unwrap()
     }
 
     #[test]
