@@ -112,8 +112,6 @@ function watchReplayHtmlReady() {
   });
 }
 
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-
 const pages = {
   'replay-html': {
     watch: watchReplayHtmlReady,
