@@ -24,7 +24,6 @@ class App extends EventTarget {
     this.summaries = summaries;
     this.speed = SPEEDS.includes(settings.speed) ? settings.speed : 1;
     this.skipInactive = settings.skipInactive !== false;
-    this.embed = Boolean(settings.embed) || new URLSearchParams(location.search).get('embed') === '1';
     /** Index of the open recording, its summary, session and inspector rows (a Promise). */
     this.recording = null;
     this.summary = null;

@@ -1,6 +1,7 @@
 // replay-html viewer: embedding. With `bundle --embed` or `?embed=1` in the address the page
-// shows only the replay and a slim control bar, and fills its frame. A framed page (embedded
-// or not) takes commands from its parent with postMessage and tells it what happens:
+// shows only the replay and a slim control bar, and fills its frame (page.html and head.js
+// mark it data-embed; the CSS does the rest). A framed page (embedded or not) takes commands
+// from its parent with postMessage and tells it what happens:
 //
 //   parent -> page  {type: 'replay-html:play'}, {type: 'replay-html:pause'},
 //                   {type: 'replay-html:goto', ms}, {type: 'replay-html:speed', speed}
@@ -14,7 +15,6 @@
 const TIMEUPDATES_PER_SECOND = 4;
 
 function setupEmbed(app, api) {
-  if (app.embed) document.documentElement.setAttribute('data-embed', '');
   if (window.parent === window) return;
   const send = (message) => window.parent.postMessage(message, '*');
 
