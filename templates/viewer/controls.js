@@ -60,7 +60,6 @@ function setupControls(app) {
     play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
     play.title = playing ? 'Pause (space)' : 'Play (space)';
     play.firstElementChild.className = `glyph glyph-${playing ? 'pause' : 'play'}`;
-    document.documentElement.classList.toggle('is-playing', playing);
     if (session.waiting) {
       message.textContent = session.waiting;
       message.hidden = false;

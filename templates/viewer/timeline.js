@@ -43,7 +43,6 @@ function setupTimeline(app) {
       .filter((segment) => segment.end > segment.start)
       .map((segment) => h('div', {
         class: `segment ${segment.active ? 'is-active' : 'is-inactive'}${segment.gap ? ' is-gap' : ''}`,
-        'data-window': segment.window === null ? 'none' : segment.window,
         style: `left: ${percent(segment.start)}; width: ${percent(segment.end - segment.start)}`,
       })));
   };
