@@ -115,16 +115,6 @@ function decodeChunk(recording, window, chunk) {
   return decodeBlock(element, `events for window ${window + 1}`);
 }
 
-/** Event `index` of a window (its place among all the window's events), or null. */
-async function decodeEvent(recording, window, windowSummary, index) {
-  let first = 0;
-  for (const [chunk, { events }] of windowSummary.chunks.entries()) {
-    if (index < first + events) return (await decodeChunk(recording, window, chunk))[index - first] || null;
-    first += events;
-  }
-  return null;
-}
-
 /**
  * What a network event recorded of one request, beyond its inspector row: headers and bodies
  * (rrweb/network@1 holds them under `payload.requests[i]`; PostHog's legacy posthog/network@1

@@ -107,7 +107,14 @@ async function showRequest(app, row, detail) {
   detail.hidden = false;
   if (!row.details) return;
   const recording = app.recording;
-  const event = await decodeEvent(recording, row.window, app.summary.windows[row.window], row.event);
+  let event;
+  try {
+    event = await app.session.loader.event(row.window, row.event);
+  } catch {
+    // The recording was closed while its events were expanded, or they cannot be (the stage
+    // says so): the details stay as they are.
+    return;
+  }
   if (app.recording !== recording || !detail.contains(more)) return;
   const recorded = requestDetail(event, row.request);
   if (!recorded) {

@@ -62,6 +62,20 @@ class ChunkLoader extends EventTarget {
     return promise;
   }
 
+  /** Event `index` of a window (its place among all the window's events), or null; expands
+   *  the chunk that holds it first if need be. */
+  async event(window, index) {
+    let first = 0;
+    for (const [chunk, { events }] of this.windows[window].chunks.entries()) {
+      if (index < first + events) {
+        await this.need(window, chunk, chunk);
+        return this.events[window][chunk][index - first] || null;
+      }
+      first += events;
+    }
+    return null;
+  }
+
   /** Goes on expanding everything, the given window first. */
   loadAll(focus) {
     this.focus = focus;
