@@ -1,6 +1,6 @@
 // replay-html viewer: words and numbers for people — clock times, spoken durations, sizes —
 // and reading a moment typed in a link (#t=90, #t=1m30s, #t=1:30), as `bundle --start` does
-// (src/page.rs, parse_moment).
+// (src/page.rs, parse_moment); and finding a moment in a list sorted by time.
 
 /** A session time as a clock: 0:07, 1:30, 1:02:03. */
 function formatClock(ms) {
@@ -78,4 +78,22 @@ function formatLocalDateTime(epochMs) {
 /** The same moment in UTC, for the tooltip. */
 function formatUtc(epochMs) {
   return `${new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+}
+
+/** The index of the last item whose `key` is at or before a time, in items sorted by it; -1 when
+ *  there is none. */
+function lastAtOrBefore(items, time, key) {
+  let low = 0;
+  let high = items.length - 1;
+  let index = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (items[middle][key] <= time) {
+      index = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return index;
 }

@@ -123,19 +123,7 @@ class RowList {
   }
 
   highlight() {
-    const time = this.app.time;
-    let low = 0;
-    let high = this.rows.length - 1;
-    let index = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (this.rows[middle].t <= time) {
-        index = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
+    const index = lastAtOrBefore(this.rows, this.app.time, 't');
     const item = index >= 0 ? this.items[index] : null;
     if (item === this.current) return;
     if (this.current) this.current.classList.remove('is-current');

@@ -72,17 +72,10 @@ class Session extends EventTarget {
     return this.current === null ? null : this.players[this.current] || null;
   }
 
-  /** The segment at a session time. */
+  /** The segment at a session time (the first segment, for a time before it). */
   segmentAt(time) {
     const segments = this.summary.segments;
-    let low = 0;
-    let high = segments.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (segments[middle].start <= time) low = middle;
-      else high = middle - 1;
-    }
-    return segments[low] || null;
+    return segments[Math.max(lastAtOrBefore(segments, time, 'start'), 0)] || null;
   }
 
   /** The window to show at a session time. */
