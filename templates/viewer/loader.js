@@ -50,8 +50,7 @@ class ChunkLoader extends EventTarget {
 
   /** Whether chunks `from` to `to` (both included) of a window are expanded. */
   has(window, from, to) {
-    for (let chunk = from; chunk <= to; chunk++) if (!this.events[window][chunk]) return false;
-    return true;
+    return this.missing(window, from, to) < 0;
   }
 
   /** Resolves once chunks `from` to `to` of a window are expanded. */
@@ -92,7 +91,7 @@ class ChunkLoader extends EventTarget {
   get loadedThrough() {
     let through = this.duration;
     this.windows.forEach((w, i) => {
-      const prefix = this.events[i].findIndex((events) => !events);
+      const prefix = this.missing(i);
       if (prefix < 0) return;
       through = Math.min(through, prefix === 0 ? w.start : w.chunks[prefix - 1].end);
     });
