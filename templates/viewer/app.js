@@ -57,7 +57,8 @@ class App extends EventTarget {
     this.inspector = decodeInspector(index);
     this.inspector.catch(() => {});
     this.dispatchEvent(new Event('recordingchange'));
-    this.opening = session.start(time).then(async () => {
+    // The first frame: seeking expands only what it needs.
+    this.opening = session.seek(time).then(async () => {
       await nextFrame();
       const iframe = session.currentPlayer && session.currentPlayer.iframe;
       if (!iframe || !iframe.contentDocument || !iframe.contentDocument.documentElement) {

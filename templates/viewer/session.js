@@ -57,11 +57,6 @@ class Session extends EventTarget {
     this.resizeObserver.observe(host);
   }
 
-  /** Draws the first frame, at a session time, expanding only what that frame needs. */
-  start(time) {
-    return this.present(this.clamp(time));
-  }
-
   /** Expands the rest of the recording in the background, the window on screen first. Called
    *  once the first frame is drawn: begun earlier, it would hold that frame back. */
   loadInBackground() {
@@ -113,7 +108,7 @@ class Session extends EventTarget {
   pause() {
     if (!this.playing) return;
     const player = this.currentPlayer;
-    if (player && player.isPlaying) this.time = player.sessionTime;
+    this.time = this.currentTime();
     if (player) player.pause();
     this.playing = false;
     cancelAnimationFrame(this.frame);
