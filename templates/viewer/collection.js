@@ -29,7 +29,7 @@ function setupCollection(app) {
     button.addEventListener('click', () => {
       if (index === app.recording) return;
       history.replaceState(null, '', `#r=${encodeURIComponent(app.recordingId(index))}`);
-      app.open(index, 0).catch((error) => showFailure(`This recording cannot be played: ${error.message}`));
+      openRecording(app, index, 0);
     });
     const words = searchable(summary.title, summary.sessionId, who.name, who.email, who.distinctId, summary.firstUrl);
     return { item: h('li', {}, button), button, words };

@@ -119,6 +119,11 @@ function showFailure(text) {
   message.hidden = false;
 }
 
+/** Opens a recording at a session time (links, the collection); a failure shows on the stage. */
+function openRecording(app, index, time) {
+  app.open(index, time).catch((error) => showFailure(`This recording cannot be played: ${error.message}`));
+}
+
 /** Full screen for the replay, its timeline and controls. */
 function toggleFullscreen() {
   if (!document.fullscreenEnabled) return;

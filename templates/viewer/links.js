@@ -61,7 +61,7 @@ function setupLinks(app) {
   window.addEventListener('hashchange', () => {
     const link = readLink(app);
     if (link.recording !== null && link.recording !== app.recording) {
-      app.open(link.recording, link.time || 0).catch((error) => showFailure(`This recording cannot be played: ${error.message}`));
+      openRecording(app, link.recording, link.time || 0);
     } else if (link.time !== null) {
       app.seek(link.time);
     }
