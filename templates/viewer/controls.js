@@ -51,7 +51,8 @@ function setupControls(app) {
   inspectorToggle.addEventListener('click', () => setInspector(inspectorToggle.getAttribute('aria-expanded') !== 'true'));
 
   const updateClock = () => {
-    clockNow.textContent = formatClock(app.time);
+    const text = formatClock(app.time);
+    if (clockNow.textContent !== text) clockNow.textContent = text;
   };
 
   const updateState = () => {
