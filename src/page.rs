@@ -93,7 +93,10 @@ pub struct ViewerSettings {
     pub theme: Theme,
     /// Show the inspector panel (console, network, events) at first.
     pub inspector_open: bool,
-    /// Show only the replay and a slim control bar, for embedding in an iframe.
+    /// Show only the replay and a slim control bar, for embedding in an iframe. (The page is
+    /// marked `data-embed` in its HTML, where styles see it first; the viewer's script has no
+    /// use for it.)
+    #[serde(skip)]
     pub embed: bool,
 }
 
