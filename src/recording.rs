@@ -9,9 +9,9 @@
 //!
 //! Readers feed events to a [`RecordingBuilder`], which groups them by window, orders them by
 //! time, drops duplicates, adds the Meta events the player needs and refuses a recording that
-//! cannot be played. posthog-js compressed events stay compressed here; they are expanded as
-//! the page is written ([`EventJson::write_to`]), so that the expanded text, often several
-//! times the input's size, is never all in memory at once.
+//! cannot be played. posthog-js compressed events stay compressed here; they are expanded
+//! ([`posthog_compression`]) as the page is written ([`EventJson::write_to`]), so that the
+//! expanded text, often several times the input's size, is never all in memory at once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -22,9 +22,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::input::posthog_compression;
 use crate::json;
 use crate::plural;
+
+pub mod posthog_compression;
 
 /// rrweb event types (`EventType` in rrweb).
 pub mod event_type {
@@ -1074,7 +1075,7 @@ mod tests {
 
     #[test]
     fn an_event_held_both_compressed_and_plain_is_kept_once() {
-        use crate::input::posthog_compression::tests::pack;
+        use super::posthog_compression::tests::pack;
         let data = json!({"node": {"type": 0, "childNodes": [], "id": 1}, "initialOffset": {"left": 0, "top": 0}});
         let plain = format!(r#"{{"type":2,"data":{data},"timestamp":1}}"#);
         let packed = format!(

@@ -372,7 +372,7 @@ mod tests {
 
     use std::collections::HashMap;
 
-    use replay_html::input::posthog_compression::expand_event;
+    use replay_html::recording::posthog_compression::expand_event;
     use serde_json::Value;
 
     use super::*;

@@ -10,13 +10,12 @@
 //! | A page replay-html wrote | [`bundle`] |
 //!
 //! Any of them may be gzip-compressed, and snapshot JSONL may come as snappy blocks;
-//! posthog-js compressed events (`cv`) are expanded by [`posthog_compression`] whatever the
-//! format.
+//! posthog-js compressed events (`cv`) are left to the recording, which expands them
+//! ([`crate::recording::posthog_compression`]) whatever the format.
 
 pub mod bundle;
 pub mod capture;
 pub mod container;
-pub mod posthog_compression;
 pub mod posthog_export;
 pub mod rrweb_events;
 pub mod snapshot_lines;

@@ -23,8 +23,8 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::{event_type, source};
 use crate::json;
-use crate::recording::{event_type, source};
 
 /// The `cv` value of the only compression posthog-js has shipped, as JSON text.
 pub const CV_2024_10: &str = "\"2024-10\"";
