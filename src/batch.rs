@@ -2,12 +2,18 @@
 //! pages that are up to date, and going on past inputs that cannot be bundled.
 //!
 //! A page is named after its input (`export.json` gives `export.html`); capture requests give a
-//! page per session, named after the session id. A page is up to date when it is newer than
-//! every input it is made from; changed options are not noticed (`force` bundles again).
+//! page per session, named after the session id. Names are unique in a run and do not depend on
+//! which page is done first: inputs that share a name are numbered in the order given
+//! (`export`, `export-2`, skipping a number another input's name takes), a name that had to be
+//! changed to be a safe file name carries a digest of the original ([`files::safe_file_stem`]),
+//! and a page whose name another page of the run holds gets a digest of where it comes from. A
+//! page is up to date when it is newer than every input it is made from; changed options are
+//! not noticed (`force` bundles again).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use anyhow::{Result, bail};
@@ -57,11 +63,16 @@ impl Batch<'_> {
                 self.out_dir.display()
             )
         })?;
+        files::remove_stale_temporary_files(self.out_dir);
         let stems = page_stems(sources);
+        let names = Names::default();
+        for (source, stem) in sources.iter().zip(&stems) {
+            names.claim(self.out_dir.join(format!("{stem}.html")), &source.name());
+        }
         let results: Vec<(Vec<Outcome>, Option<Input>)> = sources
             .par_iter()
             .zip(&stems)
-            .map(|(source, stem)| self.bundle_source(source, stem))
+            .map(|(source, stem)| self.bundle_source(source, stem, &names))
             .collect();
         let mut outcomes = Vec::new();
         let mut captures = Vec::new();
@@ -73,7 +84,7 @@ impl Batch<'_> {
                 capture_sources.push(source);
             }
         }
-        outcomes.extend(self.bundle_sessions(&captures, &capture_sources));
+        outcomes.extend(self.bundle_sessions(&captures, &capture_sources, &names));
         if let Some(session) = self.session
             && outcomes.is_empty()
         {
@@ -84,7 +95,12 @@ impl Batch<'_> {
 
     /// Bundles one source, or hands it back when it holds capture requests, to be read with the
     /// others (its sessions may go on in them).
-    fn bundle_source(&self, source: &Source, stem: &str) -> (Vec<Outcome>, Option<Input>) {
+    fn bundle_source(
+        &self,
+        source: &Source,
+        stem: &str,
+        names: &Names,
+    ) -> (Vec<Outcome>, Option<Input>) {
         let from = source.name();
         let failed = |error: anyhow::Error| Outcome::Failed {
             from: from.clone(),
@@ -117,8 +133,9 @@ impl Batch<'_> {
                     return None;
                 }
                 let page = if several {
-                    let id = files::safe_file_stem(&recording.id_among(n));
-                    self.out_dir.join(format!("{stem}-{id}.html"))
+                    let id = recording.id_among(n);
+                    let name = format!("{stem}-{}.html", files::safe_file_stem(&id));
+                    names.claim(self.out_dir.join(name), &format!("{from}#{id}"))
                 } else {
                     page.clone()
                 };
@@ -129,7 +146,12 @@ impl Batch<'_> {
     }
 
     /// Bundles the sessions of all capture requests, a page each.
-    fn bundle_sessions(&self, captures: &[Input], sources: &[&Source]) -> Vec<Outcome> {
+    fn bundle_sessions(
+        &self,
+        captures: &[Input],
+        sources: &[&Source],
+        names: &Names,
+    ) -> Vec<Outcome> {
         let reads: Vec<_> = input::read_inputs(captures)
             .into_iter()
             .filter(|read| match &read.recording {
@@ -142,8 +164,8 @@ impl Batch<'_> {
             .into_par_iter()
             .map(|read| {
                 let from: Vec<&Source> = read.inputs.iter().map(|&i| sources[i]).collect();
-                let names: Vec<String> = from.iter().map(|s| s.name()).collect();
-                let from_text = match names.as_slice() {
+                let input_names: Vec<String> = from.iter().map(|s| s.name()).collect();
+                let from_text = match input_names.as_slice() {
                     [one] => one.clone(),
                     many => format!("{} capture requests ({}, ...)", many.len(), many[0]),
                 };
@@ -154,9 +176,11 @@ impl Batch<'_> {
                     },
                     Ok(recording) => {
                         let id = recording.session_id.clone().unwrap_or_default();
-                        let page = self
-                            .out_dir
-                            .join(format!("{}.html", files::safe_file_stem(&id)));
+                        let page = names.claim(
+                            self.out_dir
+                                .join(format!("{}.html", files::safe_file_stem(&id))),
+                            &format!("session {id}"),
+                        );
                         self.write(page, from_text, read.format, recording, &from)
                     }
                 }
@@ -177,6 +201,12 @@ impl Batch<'_> {
         recording: Recording,
         sources: &[&Source],
     ) -> Outcome {
+        if let Err(err) = files::refuse_input_as_output(&page, sources.iter().copied()) {
+            return Outcome::Failed {
+                from,
+                error: format!("{err:#}"),
+            };
+        }
         if !self.force && is_up_to_date(&page, sources) {
             return Outcome::Skipped { page, from };
         }
@@ -195,29 +225,67 @@ impl Batch<'_> {
             }
             Err(err) => Outcome::Failed {
                 from,
-                error: format!("{err:#}"),
+                error: format!("could not write {}: {err:#}", page.display()),
             },
         }
     }
 }
 
+/// The pages named so far in a run, each with whose it is.
+#[derive(Default)]
+struct Names(Mutex<HashMap<PathBuf, String>>);
+
+impl Names {
+    /// Claims a page's name for `owner` (who makes it) in this run: the name itself when no
+    /// one else holds it, else the name with a digest of the owner.
+    fn claim(&self, page: PathBuf, owner: &str) -> PathBuf {
+        let mut claimed = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut candidate = page.clone();
+        for n in 1.. {
+            match claimed.get(&candidate) {
+                Some(holder) if holder != owner => {}
+                _ => break,
+            }
+            let stem = page
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let digest = files::short_digest(&format!("{owner}#{n}"));
+            candidate = page.with_file_name(format!("{stem}-{digest}.html"));
+        }
+        claimed.insert(candidate.clone(), owner.to_owned());
+        candidate
+    }
+}
+
 /// Each source's page name: its file name without the extension, numbered when two sources
-/// share one (`export`, `export-2`).
+/// share one (`export`, `export-2`), skipping numbers that another source's own name takes
+/// (`a/export.json`, `b/export.json` and `export-2.json` give `export`, `export-3`, `export-2`).
 fn page_stems(sources: &[Source]) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    sources
+    let own: Vec<String> = sources
         .iter()
         .map(|source| {
-            let stem = source.path.file_stem().map_or("recording".to_owned(), |s| {
+            source.path.file_stem().map_or("recording".to_owned(), |s| {
                 files::safe_file_stem(&s.to_string_lossy())
-            });
-            let count = seen.entry(stem.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                stem
-            } else {
-                format!("{stem}-{count}")
+            })
+        })
+        .collect();
+    let mut taken: HashSet<String> = own.iter().cloned().collect();
+    let mut given: HashSet<String> = HashSet::new();
+    own.into_iter()
+        .map(|stem| {
+            if given.insert(stem.clone()) {
+                return stem;
             }
+            let numbered = (2..)
+                .map(|n| format!("{stem}-{n}"))
+                .find(|s| !taken.contains(s))
+                .unwrap_or_default();
+            taken.insert(numbered.clone());
+            given.insert(numbered.clone());
+            numbered
         })
         .collect()
 }
@@ -244,13 +312,14 @@ mod tests {
             "b/export.json",
             "c/other.jsonl",
             "d/export.json.gz",
+            "export-2.json",
         ]
         .into_iter()
         .map(|p| Source { path: p.into() })
         .collect();
         assert_eq!(
             page_stems(&sources),
-            ["export", "export-2", "other", "export.json"]
+            ["export", "export-3", "other", "export.json", "export-2"]
         );
     }
 }

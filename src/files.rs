@@ -114,10 +114,17 @@ fn pattern_files(pattern: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Longest file stem [`safe_file_stem`] makes, in bytes: with `.html` and a disambiguating
+/// suffix it stays well under the 255 bytes most file systems allow a name.
+const MAX_STEM_BYTES: usize = 120;
+
 /// A file name made from text the recording holds (a session id): kept when it is made of
-/// letters, digits, `.`, `-` and `_`; anything else becomes `_`.
+/// letters, digits, `.`, `-` and `_` and is not too long. Otherwise each other character
+/// becomes `_`, the stem is cut to [`MAX_STEM_BYTES`], and a short digest of the whole text is
+/// added, so that texts that differ never share a name (`a/b` and `a:b` give `a_b-…` twice,
+/// with different digests, and neither is `a_b`), whatever else a run names.
 pub fn safe_file_stem(text: &str) -> String {
-    let stem: String = text
+    let mut stem: String = text
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -127,41 +134,205 @@ pub fn safe_file_stem(text: &str) -> String {
             }
         })
         .collect();
-    match stem.trim_start_matches('.') {
-        "" => "recording".to_owned(),
-        stem => stem.to_owned(),
+    let trimmed = stem.trim_start_matches('.').len();
+    stem.drain(..stem.len() - trimmed);
+    if stem == text && !stem.is_empty() && stem.len() <= MAX_STEM_BYTES {
+        return stem;
+    }
+    stem.truncate(MAX_STEM_BYTES);
+    if stem.is_empty() {
+        stem.push_str("recording");
+    }
+    format!("{stem}-{}", short_digest(text))
+}
+
+/// Eight hex digits of the SHA-256 of a text: a stable way to tell apart names that would
+/// otherwise be the same.
+pub fn short_digest(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fails when `output` is one of the inputs (the same file, by any name): writing it would
+/// destroy the input.
+pub fn refuse_input_as_output<'a>(
+    output: &Path,
+    sources: impl IntoIterator<Item = &'a Source>,
+) -> Result<()> {
+    let Ok(output) = fs::canonicalize(output) else {
+        return Ok(());
+    };
+    if let Some(source) = sources
+        .into_iter()
+        .filter(|s| !s.is_stdin())
+        .find(|s| fs::canonicalize(&s.path).ok().as_ref() == Some(&output))
+    {
+        bail!(
+            "{} is the input itself ({}): writing it would destroy the input; choose another output (-o or --out-dir)",
+            output.display(),
+            source.name()
+        );
+    }
+    Ok(())
+}
+
+/// Where writing a file really goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// A regular file (new or existing), replaced whole once the new one is complete.
+    Replace(PathBuf),
+    /// A FIFO, a device, a socket, or standard output by name (`/dev/stdout`): written
+    /// directly, never renamed over.
+    Direct(PathBuf),
+}
+
+/// Most symbolic links followed to find the file a path names, as the system does.
+const MAX_LINKS: usize = 40;
+
+fn target(path: &Path) -> Result<Target> {
+    if path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir() {
+        bail!(
+            "{} is a folder: name a file to write (or give --out-dir for a file each)",
+            path.display()
+        );
+    }
+    let mut real = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&real) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&real)
+                    .with_context(|| format!("could not follow the link {}", real.display()))?;
+                real = match real.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => break,
+        }
+    }
+    let special = [path, real.as_path()]
+        .iter()
+        .any(|p| p.starts_with("/dev") || p.starts_with("/proc"));
+    match fs::metadata(&real) {
+        Ok(meta) if !meta.is_file() => Ok(Target::Direct(real)),
+        _ if special => Ok(Target::Direct(real)),
+        _ => Ok(Target::Replace(real)),
     }
 }
 
-/// Writes a file through `write`, into a temporary file beside the target that is renamed over
-/// the target once complete: a failed run never leaves a partial file and never replaces an
-/// existing one. The file gets the mode of the file it replaces, or else the usual mode for a
-/// new file (0666 less the umask: readable by a web server), not the temporary file's 0600.
+/// Temporary files being written now, removed by [`remove_temporary_files`] when the process
+/// is stopped (Ctrl-C) before they are complete.
+static IN_PROGRESS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn in_progress() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    IN_PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes the temporary files this process is writing: for a signal handler, before the
+/// process exits.
+pub fn remove_temporary_files() {
+    for path in in_progress().drain(..) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// The prefix of the temporary files [`write_atomically`] makes, followed by the process id.
+const TEMPORARY_PREFIX: &str = ".replay-html-";
+
+/// Removes temporary files that an earlier run stopped by force (`kill -9`, a power cut) left
+/// in a folder: those whose process is gone, or, where that cannot be told, older than a day.
+/// Returns how many it removed.
+pub fn remove_stale_temporary_files(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name
+            .strip_prefix(TEMPORARY_PREFIX)
+            .filter(|_| name.ends_with(".tmp"))
+        else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let stale = match pid {
+            Some(pid) if pid == std::process::id() => false,
+            Some(pid) if Path::new("/proc/self").exists() => {
+                !Path::new(&format!("/proc/{pid}")).exists()
+            }
+            _ => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600),
+        };
+        if stale && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Writes a file through `write`, so that a failed run never leaves a partial file and never
+/// replaces an existing one: into a temporary file beside the target that is renamed over the
+/// target once complete. The file gets the mode of the file it replaces, or else the usual mode
+/// for a new file (0666 less the umask: readable by a web server), not the temporary file's
+/// 0600. A symbolic link is written through (its target is replaced and the link stays); a
+/// FIFO, a device or `/dev/stdout` is written directly, never replaced.
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
+    let path = match target(path)? {
+        Target::Replace(path) => path,
+        Target::Direct(path) => {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&path)
+                .with_context(|| format!("could not open {}", path.display()))?;
+            let mut out = io::BufWriter::with_capacity(1 << 20, file);
+            let value = write(&mut out)?;
+            out.flush()?;
+            return Ok(value);
+        }
+    };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    let prefix = format!("{TEMPORARY_PREFIX}{}-", std::process::id());
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".replay-html-").suffix(".tmp");
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        let mode = fs::metadata(&path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
         builder.permissions(fs::Permissions::from_mode(mode));
     }
-    let file = builder
-        .tempfile_in(dir)
-        .context("could not create a temporary file beside it")?;
-    let mut out = io::BufWriter::with_capacity(1 << 20, file);
-    let value = write(&mut out)?;
-    let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(value)
+    let file = builder.tempfile_in(dir).with_context(|| {
+        format!(
+            "could not create a temporary file in {} (is it a folder you may write to?)",
+            dir.display()
+        )
+    })?;
+    let temporary = file.path().to_path_buf();
+    in_progress().push(temporary.clone());
+    let written = (|| {
+        let mut out = io::BufWriter::with_capacity(1 << 20, file);
+        let value = write(&mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.as_file().sync_all()?;
+        file.persist(&path).map_err(|e| e.error)?;
+        Ok(value)
+    })();
+    in_progress().retain(|p| *p != temporary);
+    written
 }
 
 #[cfg(test)]
@@ -198,9 +369,48 @@ mod tests {
     #[test]
     fn makes_safe_file_stems() {
         assert_eq!(safe_file_stem("01a20384-0938-75f7"), "01a20384-0938-75f7");
-        assert_eq!(safe_file_stem("../../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(safe_file_stem("a b/c"), "a_b_c");
-        assert_eq!(safe_file_stem(""), "recording");
-        assert_eq!(safe_file_stem("..."), "recording");
+        assert!(safe_file_stem("../../etc/passwd").starts_with("_.._etc_passwd-"));
+        assert!(safe_file_stem("a b/c").starts_with("a_b_c-"));
+        assert!(safe_file_stem("").starts_with("recording-"));
+        assert!(safe_file_stem("...").starts_with("recording-"));
+        let colliding = ["a/b", "a_b", "a b", "a:b"].map(safe_file_stem);
+        let unique: std::collections::HashSet<_> = colliding.iter().collect();
+        assert_eq!(unique.len(), 4, "{colliding:?}");
+        assert_eq!(colliding[1], "a_b");
+        let long = safe_file_stem(&"x".repeat(300));
+        assert!(
+            long.len() < 140 && long != safe_file_stem(&"x".repeat(301)),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn writes_through_links_and_into_fifos_and_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.html");
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.html");
+        std::os::unix::fs::symlink("real.html", &link).unwrap();
+        write_atomically(&link, |out| Ok(out.write_all(b"new")?)).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(
+            target(Path::new("/dev/null")).unwrap(),
+            Target::Direct("/dev/null".into())
+        );
+        write_atomically(Path::new("/dev/null"), |out| Ok(out.write_all(b"x")?)).unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+        assert!(matches!(
+            target(Path::new("/dev/stdout")).unwrap(),
+            Target::Direct(_)
+        ));
+        let err = write_atomically(dir.path(), |_| Ok(())).unwrap_err();
+        assert!(err.to_string().contains("is a folder"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

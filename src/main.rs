@@ -337,6 +337,9 @@ fn bundle(args: BundleArgs) -> Result<()> {
         return report_batch(batch.run(&sources)?);
     }
     let output = output_path(&args.inputs, &sources, args.output)?;
+    if let Some(path) = &output {
+        files::refuse_input_as_output(path, &sources)?;
+    }
     let inputs = load(&sources)?;
     let reads = select_session(input::read_inputs(&inputs), args.session.as_deref())?;
     let mut recordings = Vec::with_capacity(reads.len());
@@ -588,16 +591,7 @@ fn write_export(
     let Some(path) = output else {
         return write(&mut io::BufWriter::new(io::stdout().lock()));
     };
-    if !source.is_stdin()
-        && fs::canonicalize(&path)
-            .ok()
-            .is_some_and(|p| Some(p) == fs::canonicalize(&source.path).ok())
-    {
-        bail!(
-            "{} is the input itself: name another file with -o",
-            path.display()
-        );
-    }
+    files::refuse_input_as_output(&path, [source])?;
     files::write_atomically(&path, write)
         .with_context(|| format!("could not write {}", path.display()))?;
     eprintln!("replay-html: wrote {}", path.display());

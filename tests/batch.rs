@@ -27,6 +27,11 @@ fn pages(dir: &Path) -> Vec<String> {
 
 /// The real capture requests, and a copy of them as a second session.
 fn two_sessions_of_captures(dir: &Path) -> PathBuf {
+    sessions_of_captures(dir, &["second-session"])
+}
+
+/// The real capture requests, and a copy of them as each other session.
+fn sessions_of_captures(dir: &Path, others: &[&str]) -> PathBuf {
     let captures = dir.join("captures");
     fs::create_dir(&captures).unwrap();
     for entry in fs::read_dir(fixture("real/capture")).unwrap() {
@@ -41,10 +46,16 @@ fn two_sessions_of_captures(dir: &Path) -> PathBuf {
         GzDecoder::new(body.as_slice())
             .read_to_string(&mut text)
             .unwrap();
-        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-        gz.write_all(text.replace(SESSION, "second-session").as_bytes())
-            .unwrap();
-        fs::write(captures.join(format!("copy-{name}")), gz.finish().unwrap()).unwrap();
+        for (n, other) in others.iter().enumerate() {
+            let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+            gz.write_all(text.replace(SESSION, other).as_bytes())
+                .unwrap();
+            let copy = match n {
+                0 => format!("copy-{name}"),
+                n => format!("copy{}-{name}", n + 1),
+            };
+            fs::write(captures.join(copy), gz.finish().unwrap()).unwrap();
+        }
     }
     captures
 }
@@ -161,4 +172,87 @@ fn session_picks_one_recording_of_many_captures() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn pages_whose_names_collide_get_stable_names_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four sessions whose ids make the same safe file name.
+    let captures = sessions_of_captures(dir.path(), &["a/b", "a_b", "a b", "a:b"]);
+    // Three inputs that a naive numbering names twice.
+    for (folder, name) in [
+        ("x", "export.json"),
+        ("y", "export.json"),
+        ("", "export-2.json"),
+    ] {
+        fs::create_dir_all(dir.path().join(folder)).unwrap();
+        fs::copy(
+            fixture("real/export-2023-04-28-uuid-windows.json"),
+            dir.path().join(folder).join(name),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("pages");
+    let batch = || {
+        stderr(&run_ok(&[
+            "bundle",
+            "--out-dir",
+            out.to_str().unwrap(),
+            captures.to_str().unwrap(),
+            dir.path().join("x/export.json").to_str().unwrap(),
+            dir.path().join("y/export.json").to_str().unwrap(),
+            dir.path().join("export-2.json").to_str().unwrap(),
+        ]))
+    };
+    let first = batch();
+    assert!(first.contains("made 8, skipped 0"), "{first}");
+    let made = pages(&out);
+    assert_eq!(made.len(), 8, "{made:?}");
+    assert!(made.contains(&"a_b.html".to_owned()), "{made:?}");
+    for page in &made {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        assert!(html.starts_with("<!doctype html>"), "{page}");
+    }
+    // Each session's page holds that session.
+    let ids: std::collections::HashSet<String> = made
+        .iter()
+        .map(|page| {
+            let (summary, _) = common::page_contents(&fs::read_to_string(out.join(page)).unwrap());
+            summary["sessionId"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    for id in ["a/b", "a_b", "a b", "a:b", SESSION] {
+        assert!(ids.contains(id), "{id} has no page: {ids:?}");
+    }
+    // The same run again names the pages the same, and finds them all up to date.
+    let again = batch();
+    assert!(again.contains("made 0, skipped 8"), "{again}");
+    assert_eq!(pages(&out), made);
+}
+
+#[test]
+fn a_page_is_never_written_over_its_input_and_stale_temporary_files_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("replay.html");
+    common::bundle(&fixture("real/export-2023-04-28-uuid-windows.json"), &page);
+    let before = fs::read(&page).unwrap();
+    // A temporary file a killed run left (its process, 0 here, is long gone).
+    let stale = dir.path().join(".replay-html-999999999-abc123.tmp");
+    fs::write(&stale, "half a page").unwrap();
+    let output = run(&[
+        "bundle",
+        "--out-dir",
+        dir.path().to_str().unwrap(),
+        "--force",
+        "--strip-person",
+        page.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is the input itself"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&page).unwrap(), before);
+    assert!(!stale.exists(), "the stale temporary file is still there");
 }

@@ -253,3 +253,115 @@ fn prints_shell_completions_and_a_manual_page() {
         );
     }
 }
+
+#[test]
+fn writes_through_a_symlink_and_into_a_fifo_without_replacing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture(EDGE);
+    let input = input.to_str().unwrap();
+
+    let real = dir.path().join("real.html");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.html");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    run_ok(&["bundle", input, "-o", link.to_str().unwrap()]);
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert!(
+        fs::read_to_string(&real)
+            .unwrap()
+            .starts_with("<!doctype html>")
+    );
+
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    run_ok(&["bundle", input, "-o", fifo.to_str().unwrap()]);
+    let read = reader.join().unwrap();
+    assert!(read.starts_with(b"<!doctype html>"), "{} bytes", read.len());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+
+    run_ok(&["bundle", input, "-o", "/dev/null"]);
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 3, "files left behind: {left:?}");
+}
+
+#[test]
+fn never_writes_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("x.json");
+    fs::copy(fixture("real/export-2023-04-28-uuid-windows.json"), &export).unwrap();
+    let original = fs::read(&export).unwrap();
+    let output = run(&[
+        "bundle",
+        export.to_str().unwrap(),
+        "-o",
+        export.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is the input itself"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&export).unwrap(), original);
+
+    // A page bundled again with redaction, under its default name: the page itself.
+    let page = dir.path().join("rec.html");
+    common::bundle(&export, &page);
+    let unredacted = fs::read(&page).unwrap();
+    let output = replay_html(&["bundle", "rec.html", "--strip-person", "--mask-text"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is the input itself"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&page).unwrap(), unredacted);
+}
+
+#[test]
+fn an_output_that_is_a_folder_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture(EDGE);
+    for out in [
+        format!("{}/", dir.path().join("missing").display()),
+        dir.path().display().to_string(),
+    ] {
+        let output = run(&["bundle", input.to_str().unwrap(), "-o", &out]);
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).contains("is a folder: name a file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
