@@ -123,3 +123,52 @@ fn the_example_in_the_readme_plays() {
         "{report}"
     );
 }
+
+/// A page cut short inside its data (as mail gateways and chat uploads do) ends before the
+/// viewer's scripts: the page says it is cut short instead of loading forever.
+#[test]
+fn a_page_cut_short_says_so() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("whole.html");
+    bundle(&fixture("real/export-2023-04-28-uuid-windows.json"), &page);
+    let html = std::fs::read(&page).unwrap();
+    let text = String::from_utf8_lossy(&html);
+    let cut_at = text.rfind("data-chunk=").unwrap() + 200;
+    let cut = dir.path().join("cut.html");
+    std::fs::write(&cut, &html[..cut_at]).unwrap();
+    let script = r#"
+        import { chromium } from 'playwright-core';
+        import { pathToFileURL } from 'node:url';
+        const browser = await chromium.launch({
+          executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu'],
+        });
+        const page = await browser.newPage();
+        await page.goto(pathToFileURL(process.argv[1]).href);
+        await page.waitForLoadState('domcontentloaded');
+        const message = await page.evaluate(() => document.getElementById('message')?.textContent);
+        console.log(JSON.stringify({ message }));
+        await browser.close();
+    "#;
+    let output = std::process::Command::new("node")
+        .current_dir(common::repo().join("tests/browser"))
+        .args(["--input-type=module", "-e", script])
+        .arg(&cut)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cut short or damaged")),
+        "{report}"
+    );
+}

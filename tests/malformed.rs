@@ -122,8 +122,47 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     }
     let bomb = latin1(&bomb.finish().unwrap());
 
+    // A page of two windows, and the ways mail and chat damage one.
+    let page = replay_html::bundle(&export, &replay_html::Options::default())
+        .unwrap()
+        .html;
+    let last_chunk = page.rfind("data-chunk=").unwrap();
+    let cut_in_data = page.as_bytes()[..last_chunk + 200].to_vec();
+    let cut_before_end = page.as_bytes()[..page.len() - 20].to_vec();
+    let first_chunk = page.find("data-chunk=").unwrap();
+    let end_of_first = first_chunk + page[first_chunk..].find("</script>").unwrap() + 9;
+    let mut damaged = page.clone().into_bytes();
+    let inside = (first_chunk + end_of_first) / 2;
+    damaged[inside] = if damaged[inside] == b'a' { b'b' } else { b'a' };
+    let next_start = end_of_first + page[end_of_first..].find("<script").unwrap();
+    let next_end = next_start + page[next_start..].find("</script>").unwrap() + 9;
+    let mut chunk_left_out = page.as_bytes()[..next_start].to_vec();
+    chunk_left_out.extend(&page.as_bytes()[next_end..]);
+    let crlf = page.replace('\n', "\r\n").into_bytes();
+
     vec![
         ("an empty file", vec![], Error("it is empty")),
+        (
+            "a page cut short inside its data",
+            cut_in_data,
+            Error("the page is cut short or damaged"),
+        ),
+        (
+            "a page cut short after its data",
+            cut_before_end,
+            Error("the page is cut short or damaged"),
+        ),
+        (
+            "a page with a damaged byte in its data",
+            damaged,
+            Error("the page is cut short or damaged"),
+        ),
+        (
+            "a page missing one of its data blocks",
+            chunk_left_out,
+            Error("the page is cut short or damaged"),
+        ),
+        ("a page saved with CRLF line endings", crlf, Clean),
         (
             "only whitespace",
             b" \n\r\n\t  ".to_vec(),

@@ -5,6 +5,13 @@
 //! inspector rows and, window by window, its events in chunks (see `templates/page.html` and
 //! [`crate::payload`]). Reading them back needs no HTML parser: the bundler writes these
 //! elements itself, and nothing inside them can end them.
+//!
+//! A page is read as the browser reads it: line ends `\r\n` and `\r` count as `\n` (a page
+//! saved with CRLF line endings, by git or a mail client, still reads). A page that was cut
+//! short (by a mail gateway, a chat upload) or damaged is refused, never read in part: it must
+//! end with `</html>`, hold every window and chunk its summaries list, each chunk must
+//! decompress (gzip checks its CRC) and hold as many events as its summary says
+//! ([`check_chunk`]).
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -33,8 +40,76 @@ pub fn is_page(text: &str) -> bool {
         && head.contains("<meta name=\"generator\" content=\"replay-html ")
 }
 
+/// The start of every error about a page that is not whole.
+pub const CUT_SHORT: &str = "the page is cut short or damaged";
+
 /// Reads the recordings of a page, in order.
 pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
+    let recordings = read_elements(text)?;
+    let whole = text.trim_end().ends_with("</html>");
+    for (r, recording) in recordings.iter().enumerate() {
+        let expected = chunk_counts(&recording.summary);
+        let found: Vec<usize> = recording.windows.iter().map(Vec::len).collect();
+        if found != expected {
+            bail!(
+                "{CUT_SHORT}: recording {} should hold {} (chunks per window), but holds {}: get the whole file again",
+                r + 1,
+                counts_text(&expected),
+                counts_text(&found)
+            );
+        }
+    }
+    if !whole {
+        bail!("{CUT_SHORT}: it does not end with </html>: get the whole file again");
+    }
+    Ok(recordings)
+}
+
+/// How many chunks each window of a recording's summary lists.
+fn chunk_counts(summary: &Value) -> Vec<usize> {
+    summary["windows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| w["chunks"].as_array().map_or(0, Vec::len))
+        .collect()
+}
+
+fn counts_text(counts: &[usize]) -> String {
+    if counts.is_empty() {
+        return "no window".to_owned();
+    }
+    counts
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks that chunk `c` of window `w` holds as many events as the summary says.
+pub fn check_chunk(summary: &Value, w: usize, c: usize, events: usize) -> Result<()> {
+    let expected = summary["windows"][w]["chunks"][c]["events"].as_u64();
+    if expected != Some(events as u64) {
+        bail!(
+            "{CUT_SHORT}: chunk {} of window {} holds {events} events where its summary says {}: get the whole file again",
+            c + 1,
+            w + 1,
+            expected.map_or("none".to_owned(), |n| n.to_string())
+        );
+    }
+    Ok(())
+}
+
+/// Reads the recordings of a page's elements, in order, as far as they go.
+fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
     let mut recordings: Vec<PageRecording> = Vec::new();
     for element in Elements::new(text) {
         let attribute = |name: &str| element.attribute(name);
@@ -52,7 +127,7 @@ pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
                 );
             }
             let summary: Value = serde_json::from_str(element.content)
-                .context("a recording's summary is not JSON")?;
+                .with_context(|| format!("{CUT_SHORT}: a recording's summary is not JSON"))?;
             let version = summary.get("formatVersion").and_then(Value::as_u64);
             if version != Some(u64::from(FORMAT_VERSION)) {
                 bail!(
@@ -74,8 +149,12 @@ pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
         let recording = recordings.get_mut(r).with_context(|| {
             format!("it has data for recording {r} before that recording's summary")
         })?;
-        let json = payload::unpack(element.content)
-            .with_context(|| format!("the data of recording {r} is damaged"))?;
+        let json = payload::unpack(element.content).with_context(|| {
+            format!(
+                "{CUT_SHORT}: the data of recording {} does not decompress",
+                r + 1
+            )
+        })?;
         if attribute("data-inspector").is_some() {
             recording.inspector = json;
             continue;
@@ -90,6 +169,9 @@ pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
         }
     }
     if recordings.is_empty() {
+        if !text.trim_end().ends_with("</html>") {
+            bail!("{CUT_SHORT}: it ends before its first recording: get the whole file again");
+        }
         bail!("it is a page, but holds no recording replay-html can read");
     }
     Ok(recordings)
@@ -182,7 +264,7 @@ mod tests {
     fn refuses_a_page_that_is_not_a_bundle() {
         assert!(!is_page("<!doctype html><title>x</title>"));
         assert!(!is_page(&"é".repeat(5000)));
-        let err = read_page("<!doctype html><script>alert(1)</script>").unwrap_err();
+        let err = read_page("<!doctype html><script>alert(1)</script></html>").unwrap_err();
         assert!(err.to_string().contains("holds no recording"), "{err}");
     }
 }

@@ -22,7 +22,7 @@ pub mod snapshot_lines;
 
 use std::fmt;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::Deserializer as _;
 use serde_json::value::RawValue;
 
@@ -350,10 +350,12 @@ fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default();
-    for (window, chunks) in windows.iter().zip(&page.windows) {
+    for (w, (window, chunks)) in windows.iter().zip(&page.windows).enumerate() {
         let id = window["id"].as_str().unwrap_or_default();
-        for chunk in chunks {
-            let events: Vec<&RawValue> = serde_json::from_str(chunk)?;
+        for (c, chunk) in chunks.iter().enumerate() {
+            let events: Vec<&RawValue> = serde_json::from_str(chunk)
+                .with_context(|| format!("{}: a chunk is not JSON", bundle::CUT_SHORT))?;
+            bundle::check_chunk(summary, w, c, events.len())?;
             builder.extend(&events, Under::Window(id));
         }
     }
