@@ -42,7 +42,12 @@ pub struct Segment {
 
 /// Whether an event is user activity, as PostHog counts it: a page load (FullSnapshot, Meta),
 /// or the user moving, clicking, scrolling, resizing, typing, touching, playing or dragging.
-fn is_activity(event: &Event) -> bool {
+/// In a mobile app's window, a change of the screen (a wireframe diff) is activity too: the app
+/// sends one only when the screen changed, mostly as the user works it.
+fn is_activity(event: &Event, mobile: bool) -> bool {
+    if mobile && event.source == Some(source::MUTATION) {
+        return true;
+    }
     match event.kind {
         event_type::FULL_SNAPSHOT | event_type::META => true,
         event_type::INCREMENTAL_SNAPSHOT => matches!(
@@ -74,9 +79,14 @@ pub fn segments(recording: &Recording) -> Vec<Segment> {
     let mut current: Option<Segment> = None;
     let mut last_activity = f64::NEG_INFINITY;
     let mut previous_was_last_of_window = false;
+    let mobile: Vec<bool> = recording
+        .windows
+        .iter()
+        .map(crate::mobile::is_mobile_window)
+        .collect();
     for (timestamp, window, i) in recording.events_in_time_order() {
         let events = &recording.windows[window].events;
-        let active = is_activity(&events[i]);
+        let active = is_activity(&events[i], mobile[window]);
         let last_of_window = i + 1 == events.len();
         let t = timestamp - start;
         let starts_new = match &current {

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::analysis::{Analyzer, MarkerKind};
 use crate::input::{Container, Format};
+use crate::mobile::{MobileFacts, Platform, is_mobile_window};
 use crate::recording::{Event, Recording, event_type, timestamp_value};
 
 /// What some input files hold.
@@ -83,6 +84,27 @@ pub struct RecordingReport {
     pub event_bytes: u64,
     /// What was wrong and was put right (or left out) when reading.
     pub problems: Vec<String>,
+    /// Where it was recorded: `web`, or for an app `ios`, `android`, or `unknown` (a mobile
+    /// recording whose events do not tell). A web view inside an app gives a web window in a
+    /// mobile recording: the app's platform is named.
+    pub platform: String,
+    /// For a mobile recording (one with wireframe windows): screens, touches, wireframes.
+    pub mobile: Option<MobileReport>,
+}
+
+/// What a mobile recording holds.
+#[derive(Debug, Serialize)]
+pub struct MobileReport {
+    /// Screens shown (the Meta events' `href`: an activity, view controller or screen name).
+    pub screens: usize,
+    /// Touches (a finger put down).
+    pub touches: usize,
+    /// Wireframes in full snapshots and in added or updated ones, children included.
+    pub wireframes: usize,
+    /// Wireframe mutations (Android's diffs).
+    pub diffs: usize,
+    /// Images and screenshots among the wireframes.
+    pub images: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -95,6 +117,8 @@ pub struct WindowReport {
     pub start: f64,
     #[serde(serialize_with = "whole_ms")]
     pub end: f64,
+    /// `web`, or for an app's window `ios`, `android` or `unknown`.
+    pub platform: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -252,7 +276,53 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
             "{undecodable} compressed events cannot be decompressed (a page shows a note in their place)"
         ));
     }
+    let mut app = None::<MobileFacts>;
+    let platforms: Vec<Platform> = recording
+        .windows
+        .iter()
+        .map(|w| {
+            if !is_mobile_window(w) {
+                return Platform::Web;
+            }
+            let facts = MobileFacts::of_window(w);
+            let platform = facts.platform();
+            app.get_or_insert_with(MobileFacts::default).add(&facts);
+            platform
+        })
+        .collect();
+    let urls: Vec<UrlReport> = markers
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::PageView | MarkerKind::UrlChange))
+        .map(|m| UrlReport {
+            t: m.t,
+            window: window_id(m.window),
+            url: m.label.clone(),
+        })
+        .collect();
+    let mobile = app.as_ref().map(|facts| {
+        let mut screens: Vec<&str> = markers
+            .iter()
+            .filter(|m| matches!(m.kind, MarkerKind::PageView | MarkerKind::UrlChange))
+            .filter(|m| platforms[m.window] != Platform::Web)
+            .map(|m| m.label.as_str())
+            .collect();
+        screens.sort_unstable();
+        screens.dedup();
+        MobileReport {
+            screens: screens.len(),
+            touches: facts.touches,
+            wireframes: facts.wireframes,
+            diffs: facts.diffs,
+            images: facts.images,
+        }
+    });
+    let platform = match &app {
+        Some(facts) => facts.platform(),
+        None => Platform::Web,
+    };
     RecordingReport {
+        platform: platform.name().to_owned(),
+        mobile,
         inputs,
         format: format.to_string(),
         session_id: recording.session_id.clone(),
@@ -265,7 +335,9 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
         windows: recording
             .windows
             .iter()
-            .map(|w| WindowReport {
+            .zip(&platforms)
+            .map(|(w, platform)| WindowReport {
+                platform: platform.name().to_owned(),
                 id: w.id.clone(),
                 events: w.events.len(),
                 full_snapshots: w
@@ -281,15 +353,7 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
         incremental_by_source,
         events_by_plugin,
         custom_by_tag,
-        urls: markers
-            .iter()
-            .filter(|m| matches!(m.kind, MarkerKind::PageView | MarkerKind::UrlChange))
-            .map(|m| UrlReport {
-                t: m.t,
-                window: window_id(m.window),
-                url: m.label.clone(),
-            })
-            .collect(),
+        urls,
         console_by_level,
         console_errors: inspector
             .console
@@ -394,6 +458,25 @@ impl Inspection {
                 r.end,
                 clock(r.duration_ms)
             )?;
+            if r.platform != "web" {
+                writeln!(out, "platform: {} (a mobile app)", r.platform)?;
+            }
+            if let Some(m) = &r.mobile {
+                writeln!(
+                    out,
+                    "app: {} screen{}, {} touch{}, {} wireframe{}, {} diff{}, {} image{}",
+                    m.screens,
+                    crate::plural(m.screens),
+                    m.touches,
+                    if m.touches == 1 { "" } else { "es" },
+                    m.wireframes,
+                    crate::plural(m.wireframes),
+                    m.diffs,
+                    crate::plural(m.diffs),
+                    m.images,
+                    crate::plural(m.images),
+                )?;
+            }
             writeln!(out, "windows: {}", r.windows.len())?;
             for w in &r.windows {
                 writeln!(

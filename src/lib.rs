@@ -32,6 +32,7 @@ pub mod files;
 pub mod input;
 pub mod inspect;
 mod json;
+pub mod mobile;
 pub mod page;
 pub mod payload;
 pub mod recording;

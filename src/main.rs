@@ -261,6 +261,11 @@ struct RedactionArgs {
     /// #id, [attr] or [attr=value], or a compound like input.secret. Repeatable.
     #[arg(long, value_name = "SELECTOR")]
     mask_selector: Vec<replay_html::Selector>,
+
+    /// Replace every image and screenshot of a mobile recording with a placeholder of the
+    /// same size.
+    #[arg(long)]
+    mask_images: bool,
 }
 
 impl RedactionArgs {
@@ -273,6 +278,7 @@ impl RedactionArgs {
             mask_inputs: self.mask_inputs,
             mask_text: self.mask_text,
             mask_selectors: self.mask_selector,
+            mask_images: self.mask_images,
         }
     }
 }

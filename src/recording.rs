@@ -348,6 +348,9 @@ struct DataHeader<'a> {
     /// A FullSnapshot's serialized page.
     #[serde(borrow)]
     node: Option<&'a RawValue>,
+    /// A mobile app's FullSnapshot: its screen as wireframes (see [`crate::mobile`]).
+    #[serde(borrow)]
+    wireframes: Option<&'a RawValue>,
 }
 
 impl<'a> EventHeader<'a> {
@@ -363,6 +366,7 @@ impl<'a> EventHeader<'a> {
                     data.get().starts_with('"').then_some(DataHeader {
                         source: None,
                         node: None,
+                        wireframes: None,
                     })
                 }),
             })
@@ -516,7 +520,7 @@ impl<'a> RecordingBuilder<'a> {
         }
         if self.snapshots_without_dom > 0 {
             self.warnings.push(format!(
-                "skipped {} full snapshot{} without a serialized page (\"data.node\")",
+                "skipped {} full snapshot{} without a serialized page (\"data.node\") or an app's wireframes (\"data.wireframes\")",
                 self.snapshots_without_dom,
                 plural(self.snapshots_without_dom),
             ));
@@ -564,7 +568,7 @@ impl<'a> RecordingBuilder<'a> {
         }
         if windows.is_empty() {
             bail!(
-                "no window of the recording has a full DOM snapshot (rrweb event type 2), so there is nothing to replay from; \
+                "no window of the recording has a full DOM snapshot or an app's wireframes (rrweb event type 2), so there is nothing to replay from; \
                  the export may have been cut short or made before the recording started"
             );
         }
@@ -634,11 +638,10 @@ fn read_event(raw: &RawValue) -> ReadEvent<'_> {
         }
         _ => {
             if kind == event_type::FULL_SNAPSHOT
-                && !header
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.node)
-                    .is_some_and(|node| node.get().starts_with('{'))
+                && !header.data.as_ref().is_some_and(|d| {
+                    d.node.is_some_and(|node| node.get().starts_with('{'))
+                        || d.wireframes.is_some_and(|w| w.get().starts_with('['))
+                })
             {
                 return ReadEvent::SnapshotWithoutDom;
             }
@@ -811,6 +814,14 @@ impl PageFacts {
         }
         if let Some(href) = page_address(event) {
             self.href = Some(href);
+        }
+        // A mobile app's screen is as large as its first wireframe (PostHog's player does the
+        // same for a Meta event the SDK did not send).
+        if self.viewport.is_none()
+            && event.kind == event_type::FULL_SNAPSHOT
+            && let Some(size) = crate::mobile::screen_size(&event.json.readable())
+        {
+            self.viewport = Some(size);
         }
     }
 

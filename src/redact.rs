@@ -34,6 +34,9 @@ pub struct Redaction {
     pub mask_text: bool,
     /// Mask the text and inputs of the elements these select, and of everything inside them.
     pub mask_selectors: Vec<Selector>,
+    /// Replace every image and screenshot of a mobile recording with a placeholder of the
+    /// same size.
+    pub mask_images: bool,
 }
 
 impl Redaction {
@@ -43,7 +46,16 @@ impl Redaction {
     }
 
     fn masks(&self) -> bool {
-        self.mask_inputs || self.mask_text || !self.mask_selectors.is_empty()
+        self.mask_inputs || self.mask_text || !self.mask_selectors.is_empty() || self.mask_images
+    }
+
+    /// What masking does to a mobile recording's wireframes.
+    fn wireframe_mask(&self) -> crate::mobile::WireframeMask {
+        crate::mobile::WireframeMask {
+            text: self.mask_text,
+            inputs: self.mask_inputs,
+            images: self.mask_images,
+        }
     }
 
     /// Removes from the recording what this asks to remove.
@@ -97,7 +109,11 @@ impl Redaction {
             event_type::PLUGIN => self.redact_plugin(&mut value),
             event_type::FULL_SNAPSHOT => {
                 *dom = Dom::default();
-                if let Some(node) = value.pointer_mut("/data/node") {
+                if let Some(data) = value.get_mut("data")
+                    && data.get("wireframes").is_some()
+                {
+                    self.wireframe_mask().data(data);
+                } else if let Some(node) = value.pointer_mut("/data/node") {
                     Masker {
                         redaction: self,
                         dom,
@@ -148,6 +164,9 @@ impl Redaction {
         match data.get("source").and_then(Value::as_u64) {
             Some(SOURCE_LOG) => !self.strip_console,
             Some(SOURCE_MUTATION) if self.masks() => {
+                if self.wireframe_mask().data(data) {
+                    return true;
+                }
                 Masker {
                     redaction: self,
                     dom,
@@ -195,12 +214,12 @@ const INPUT_TAGS: [&str; 3] = ["input", "textarea", "select"];
 const TEXT_ATTRIBUTES: [&str; 4] = ["placeholder", "title", "alt", "aria-label"];
 
 /// An input value masked: every character becomes `*`.
-fn mask_value(text: &str) -> String {
+pub(crate) fn mask_value(text: &str) -> String {
     "*".repeat(text.chars().count())
 }
 
 /// A text masked: every character but white space becomes `*`, so lines still break alike.
-fn mask_text(text: &str) -> String {
+pub(crate) fn mask_text(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_whitespace() { c } else { '*' })
         .collect()

@@ -244,7 +244,7 @@ proptest! {
     }
 
     #[test]
-    fn bundling_with_any_redaction_never_panics_and_keeps_windows(events in events(), flags in any::<[bool; 6]>()) {
+    fn bundling_with_any_redaction_never_panics_and_keeps_windows(events in events(), flags in any::<[bool; 7]>()) {
         let Ok(input) = Input::new(formats(&events).remove(0).1) else { return Ok(()) };
         let Ok((_, recording)) = input.read() else { return Ok(()) };
         let options = Options {
@@ -256,6 +256,7 @@ proptest! {
                 mask_inputs: flags[4],
                 mask_text: flags[5],
                 mask_selectors: vec![".pii".parse().unwrap()],
+                mask_images: flags[6],
             },
             ..Options::default()
         };
