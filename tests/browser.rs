@@ -1,5 +1,6 @@
-//! The produced page in a real browser: headless Chromium opens it from file://, with no
-//! network, and the tests check what a viewer would see.
+//! The produced page in real browsers: each engine (Chromium, Firefox, WebKit; see
+//! tests/browser/engines.mjs) opens it from file://, with no network, and the tests check what a
+//! viewer would see.
 
 mod common;
 
@@ -13,37 +14,38 @@ fn goto_duration_shows_the_state_after_the_very_last_event() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("edge.html");
     bundle(&fixture("edge/last-event-at-end.json"), &page);
-    let report = drive(&page, &[]);
-    assert_plays_cleanly(&report);
-    assert_eq!(report["windows"], serde_json::json!(["A", "B"]));
-    assert_eq!(
-        report["initialWindow"], "A",
-        "the page opens at the session's first moment, on the window active then"
-    );
-    assert_eq!(report["duration"], 4000.0);
-    assert!(
-        report["initialText"]
-            .as_str()
-            .unwrap()
-            .contains("A: before"),
-        "{report}"
-    );
-    // The last event changes the text at exactly the last millisecond; rrweb's own goto stops
-    // one event short of it.
-    assert!(
-        report["atEnd"]["A"]
-            .as_str()
-            .unwrap()
-            .contains("A: after, the very last event"),
-        "{report}"
-    );
-    assert!(
-        report["atEnd"]["B"]
-            .as_str()
-            .unwrap()
-            .contains("B: only state"),
-        "{report}"
-    );
+    for report in drive(&page, &[]) {
+        assert_plays_cleanly(&report);
+        assert_eq!(report["windows"], serde_json::json!(["A", "B"]));
+        assert_eq!(
+            report["initialWindow"], "A",
+            "the page opens at the session's first moment, on the window active then"
+        );
+        assert_eq!(report["duration"], 4000.0);
+        assert!(
+            report["initialText"]
+                .as_str()
+                .unwrap()
+                .contains("A: before"),
+            "{report}"
+        );
+        // The last event changes the text at exactly the last millisecond; rrweb's own goto stops
+        // one event short of it.
+        assert!(
+            report["atEnd"]["A"]
+                .as_str()
+                .unwrap()
+                .contains("A: after, the very last event"),
+            "{report}"
+        );
+        assert!(
+            report["atEnd"]["B"]
+                .as_str()
+                .unwrap()
+                .contains("B: only state"),
+            "{report}"
+        );
+    }
 }
 
 /// Every input format of the real recording, opened as a viewer would: it plays, opens on the
@@ -82,21 +84,23 @@ fn every_real_format_plays_each_window_to_its_end() {
     for (name, ids) in inputs {
         let page = dir.path().join(format!("{name}.html"));
         bundle(&fixture(&format!("real/{name}")), &page);
-        let report = drive(&page, &[]);
-        assert_plays_cleanly(&report);
-        assert_eq!(report["windows"], serde_json::json!(ids), "{name}");
-        assert_eq!(
-            report["initialWindow"], ids[0],
-            "{name}: opens on the first window"
-        );
-        assert_eq!(report["duration"], expected["durationMs"], "{name}");
-        for (id, uuid) in ids.iter().zip(&uuids) {
-            let shown = report["atEnd"][id].as_str().unwrap_or_default();
-            for text in final_text(uuid) {
-                assert!(
-                    shown.contains(&text),
-                    "{name}, window {id}: {text:?} not in {shown:?}"
-                );
+        for report in drive(&page, &[]) {
+            let name = format!("{name} in {}", report["engine"]);
+            assert_plays_cleanly(&report);
+            assert_eq!(report["windows"], serde_json::json!(ids), "{name}");
+            assert_eq!(
+                report["initialWindow"], ids[0],
+                "{name}: opens on the first window"
+            );
+            assert_eq!(report["duration"], expected["durationMs"], "{name}");
+            for (id, uuid) in ids.iter().zip(&uuids) {
+                let shown = report["atEnd"][id].as_str().unwrap_or_default();
+                for text in final_text(uuid) {
+                    assert!(
+                        shown.contains(&text),
+                        "{name}, window {id}: {text:?} not in {shown:?}"
+                    );
+                }
             }
         }
     }
@@ -113,15 +117,16 @@ fn the_example_in_the_readme_plays() {
         &common::repo().join("examples/demo-ph-recording.json"),
         &page,
     );
-    let report = drive(&page, &[]);
-    assert_plays_cleanly(&report);
-    assert!(
-        report["atEnd"]["1"]
-            .as_str()
-            .unwrap()
-            .contains("Receipt sent to ada@example.com"),
-        "{report}"
-    );
+    for report in drive(&page, &[]) {
+        assert_plays_cleanly(&report);
+        assert!(
+            report["atEnd"]["1"]
+                .as_str()
+                .unwrap()
+                .contains("Receipt sent to ada@example.com"),
+            "{report}"
+        );
+    }
 }
 
 /// A page cut short inside its data (as mail gateways and chat uploads do) ends before the
@@ -140,35 +145,35 @@ fn a_page_cut_short_says_so() {
     let cut = dir.path().join("cut.html");
     std::fs::write(&cut, &html[..cut_at]).unwrap();
     let script = r#"
-        import { chromium } from 'playwright-core';
+        import { launch } from './engines.mjs';
         import { pathToFileURL } from 'node:url';
-        const browser = await chromium.launch({
-          executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu'],
-        });
+        const browser = await launch(process.argv[2]);
         const page = await browser.newPage();
         await page.goto(pathToFileURL(process.argv[1]).href);
-        await page.waitForLoadState('domcontentloaded');
         const message = await page.evaluate(() => document.getElementById('message')?.textContent);
         console.log(JSON.stringify({ message }));
+        await page.close();
         await browser.close();
     "#;
-    let output = std::process::Command::new("node")
-        .current_dir(common::repo().join("tests/browser"))
-        .args(["--input-type=module", "-e", script])
-        .arg(&cut)
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert!(
-        report["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("cut short or damaged")),
-        "{report}"
-    );
+    for engine in common::browser_engines() {
+        let output = std::process::Command::new("node")
+            .current_dir(common::repo().join("tests/browser"))
+            .args(["--input-type=module", "-e", script])
+            .arg(&cut)
+            .arg(&engine)
+            .output()
+            .expect("node runs");
+        assert!(
+            output.status.success(),
+            "{engine}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            report["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("cut short or damaged")),
+            "{engine}: {report}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
-//! The viewer's features in headless Chromium, on pages made from the committed real
-//! recording: `tests/browser/viewer.mjs` drives each page as a reader would and checks what it
-//! shows against `tests/fixtures/real/expected.json`. Each test here runs one browser for a
-//! group of scenarios and reports every scenario that failed.
+//! The viewer's features in each browser engine (Chromium, Firefox, WebKit), on pages made from
+//! the committed real recording: `tests/browser/viewer.mjs` drives each page as a reader would
+//! and checks what it shows against `tests/fixtures/real/expected.json`. Each test here runs,
+//! per engine, one browser for a group of scenarios and reports every scenario that failed.
 
 mod common;
 
@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use common::{browser_available, bundle_with, fixture, repo, stderr};
+use common::{browser_available, browser_engines, bundle_with, fixture, repo, stderr};
 
 /// The real recording, as PostHog exports it (integer window ids: "1", "2").
 fn real() -> PathBuf {
@@ -130,8 +130,9 @@ fn make_page(dir: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// Runs scenarios of viewer.mjs on the pages they use, in one browser, and fails with every
-/// scenario that failed.
+/// Runs scenarios of viewer.mjs on the pages they use, in each engine (one browser each), and
+/// fails with every scenario that failed. A scenario that needs what an engine cannot do here
+/// (see tests/browser/engines.mjs) is reported on standard error, by name and reason.
 fn scenarios(names: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -142,36 +143,55 @@ fn scenarios(names: &[&str]) {
         }
     }
     let screenshots = std::env::var("REPLAY_HTML_SCREENSHOTS").ok();
-    let config = json!({
-        "expected": fixture("real/expected.json"),
-        "pages": pages,
-        "dir": d,
-        "scenarios": names,
-        "screenshots": screenshots,
-    });
-    let config_path = d.join("config.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
-    let output = Command::new("node")
-        .arg(repo().join("tests/browser/viewer.mjs"))
-        .arg(&config_path)
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "viewer.mjs failed: {}",
-        stderr(&output)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).expect("viewer.mjs prints JSON");
-    let failures: Vec<String> = names
-        .iter()
-        .filter(|name| report[**name]["ok"] != true)
-        .map(|name| {
-            format!(
-                "{name}: {}",
-                report[*name]["error"].as_str().unwrap_or("no report")
-            )
-        })
-        .collect();
+    let mut failures = Vec::new();
+    for engine in browser_engines() {
+        // Screenshots of Chromium keep their names; other engines' get the engine's name.
+        let screenshots = screenshots.as_ref().map(|dir| {
+            let dir = Path::new(dir);
+            if engine == "chromium" {
+                dir.to_path_buf()
+            } else {
+                let sub = dir.join(&engine);
+                std::fs::create_dir_all(&sub).unwrap();
+                sub
+            }
+        });
+        let config = json!({
+            "expected": fixture("real/expected.json"),
+            "pages": pages,
+            "dir": d,
+            "scenarios": names,
+            "screenshots": screenshots,
+            "engine": engine,
+        });
+        let config_path = d.join(format!("config-{engine}.json"));
+        std::fs::write(&config_path, config.to_string()).unwrap();
+        let output = Command::new("node")
+            .arg(repo().join("tests/browser/viewer.mjs"))
+            .arg(&config_path)
+            .output()
+            .expect("node runs");
+        assert!(
+            output.status.success(),
+            "viewer.mjs failed in {engine}: {}",
+            stderr(&output)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).expect("viewer.mjs prints JSON");
+        for name in names {
+            let outcome = &report[*name];
+            if outcome["ok"] == true {
+                continue;
+            }
+            if let Some(reason) = outcome["unsupported"].as_str() {
+                eprintln!("viewer scenario {name} not run in {engine}: {reason}");
+                continue;
+            }
+            failures.push(format!(
+                "{name} in {engine}: {}",
+                outcome["error"].as_str().unwrap_or("no report")
+            ));
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

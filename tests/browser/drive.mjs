@@ -1,10 +1,11 @@
-// Opens a replay-html page in headless Chromium and reports, as one JSON object on standard
-// output, what a viewer would see. The Rust browser tests (tests/browser.rs) run it and assert
-// on the report; run it by hand to look at a page:
+// Opens a replay-html page in a browser engine and reports, as one JSON object on standard
+// output, what a viewer would see. The Rust browser tests (tests/browser.rs, tests/safety.rs) run
+// it once per engine and assert on the report; run it by hand to look at a page:
 //
-//   node tests/browser/drive.mjs replay.html [--screenshot shot.png] [--url-suffix '#t=5'] [--attack] [--inspector]
+//   node tests/browser/drive.mjs replay.html [--engine chromium|firefox|webkit] [--screenshot shot.png]
+//        [--url-suffix '#t=5'] [--attack] [--inspector]
 //
-// Report: { ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
+// Report: { engine, version, ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
 //           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
 //           page itself that the page's policy let through], blocked: [urls it stopped],
 //           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
@@ -20,10 +21,9 @@
 // could: clicks every link and button and submits every form inside the replayed page, then
 // waits a moment, so the report shows whether anything ran, navigated or was fetched.
 //
-// The browser is Debian's Chromium (CHROMIUM overrides /usr/bin/chromium), started as the
-// project's machines need it: no sandbox (root), no background networking, and a fresh profile
-// (playwright gives every launch a new temporary one).
-import { chromium } from 'playwright-core';
+// The engine (chromium by default) is started by engines.mjs, which says how each is driven and
+// how each observes requests and errors (WebKit: after load, and from Resource Timing).
+import { launch } from './engines.mjs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -34,47 +34,25 @@ const option = (name) => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 if (!file) {
-  console.error('usage: node drive.mjs PAGE.html [--screenshot OUT.png] [--url-suffix SUFFIX] [--attack] [--inspector]');
+  console.error('usage: node drive.mjs PAGE.html [--engine NAME] [--screenshot OUT.png] [--url-suffix SUFFIX] [--attack] [--inspector]');
   process.exit(2);
 }
 
 const READY_TIMEOUT_MS = 30_000;
 const pageUrl = pathToFileURL(resolve(file)).href;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--disable-quic', '--no-first-run',
-  ],
-});
+const engine = option('--engine') || 'chromium';
+const browser = await launch(engine);
 
-const report = { requests: [], blocked: [], consoleErrors: [], pageErrors: [], dialogs: [] };
+const report = { engine, version: browser.version };
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  // Chromium reports a request even when the page's policy stops it before it leaves; those
-  // are listed apart, as `blocked`, and `requests` holds only what was let through.
-  const attempts = [];
-  const stopped = new Set();
-  page.on('request', (request) => {
-    if (request.url() !== pageUrl) attempts.push(request);
-  });
-  page.on('requestfailed', (request) => {
-    if (/^csp$|ERR_BLOCKED_BY_(CSP|CLIENT|RESPONSE)/.test(request.failure()?.errorText || '')) stopped.add(request);
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') report.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => report.pageErrors.push(String(error)));
-  page.on('dialog', (dialog) => {
-    report.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
 
   const started = Date.now();
   await page.goto(pageUrl + (option('--url-suffix') || ''));
   report.ready = await page.evaluate(
     (timeout) => Promise.race([
-      window.replayHtml.ready.then(() => ({ ok: true }), (error) => ({ ok: false, error: error.message })),
+      window.replayHtml ? window.replayHtml.ready.then(() => ({ ok: true }), (error) => ({ ok: false, error: error.message }))
+        : Promise.resolve({ ok: false, error: 'the page has no replayHtml' }),
       new Promise((resolve) => setTimeout(() => resolve({ ok: false, error: 'timed out' }), timeout)),
     ]),
     READY_TIMEOUT_MS,
@@ -152,10 +130,14 @@ try {
     }
     return top;
   }, inspector);
-  report.pageUrl = page.url() === pageUrl ? 'unchanged' : page.url();
-  await page.waitForTimeout(attempts.length > 0 ? 500 : 0); // let the last failures arrive
-  for (const request of attempts) (stopped.has(request) ? report.blocked : report.requests).push(request.url());
-  report.frameUrls = page.frames().map((frame) => frame.url());
+  const url = await page.url();
+  report.pageUrl = url === pageUrl ? 'unchanged' : url;
+  report.frameUrls = await page.frameUrls();
+  const { through, blocked } = await page.requests();
+  await page.close();
+  Object.assign(report, { requests: through, blocked }, {
+    consoleErrors: page.problems.consoleErrors, pageErrors: page.problems.pageErrors, dialogs: page.problems.dialogs,
+  });
 } finally {
   await browser.close();
 }

@@ -1,15 +1,16 @@
-// The viewer's features in headless Chromium, on pages made from the committed real recording.
-// tests/viewer.rs bundles the pages and runs this script with the scenarios to check; one
-// browser serves them all. Each scenario drives a page as a reader would (clicks, keys, links,
+// The viewer's features in a browser engine, on pages made from the committed real recording.
+// tests/viewer.rs bundles the pages and runs this script with the scenarios to check, once per
+// engine; one browser serves them all. The engine is driven through engines.mjs. Each scenario drives a page as a reader would (clicks, keys, links,
 // an embedding host page) and asserts what it shows against tests/fixtures/real/expected.json.
 //
 //   node tests/browser/viewer.mjs CONFIG.json
 //
 // CONFIG: {expected: path of expected.json, pages: {name: path of a page} (the pages the
 // scenarios open, by the names they use: viewer.rs pages_of must list them), dir: a folder for
-// host pages, scenarios: [names], screenshots: folder or null}. Prints one JSON object:
-// {scenarioName: {ok: true} or {ok: false, error}}.
-import { chromium } from 'playwright-core';
+// host pages, scenarios: [names], screenshots: folder or null, engine: chromium, firefox or
+// webkit}. Prints one JSON object: {scenarioName: {ok: true} or {ok: false, error} or
+// {ok: null, unsupported: what the engine cannot do here}}.
+import { launch, Unsupported } from './engines.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,42 +31,28 @@ const consoleText = (message) => message.payload.map((json) => {
   return typeof value === 'string' ? value : json;
 }).join(' ');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--disable-quic', '--no-first-run',
-  ],
-});
+const engine = config.engine || 'chromium';
+const browser = await launch(engine);
 
-/** A new page that records errors; `problems` must stay empty. */
+/**
+ * A new page that records errors; `problems` must stay empty. `init` runs before the page's
+ * scripts; with `early: false` it may run after them, before the scenario goes on (WebKit has
+ * no way to run it before: see engines.mjs).
+ */
 async function open(target, options = {}) {
-  const context = await browser.newContext({
-    viewport: options.viewport || { width: 1280, height: 800 },
-    colorScheme: options.colorScheme || 'light',
-    reducedMotion: options.reducedMotion || 'no-preference',
-  });
-  if (options.init) await context.addInitScript(options.init);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (message) => {
-    // A test's init script is offered to every frame; Chromium refuses it in the sandboxed
-    // replay frame (as it must) and says so, naming the frame about:blank or its creator.
-    if (options.init && /^Blocked script execution in '[^']*' because the document's frame is sandboxed/.test(message.text())) return;
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`thrown: ${error}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`request: ${request.url()}`);
-  });
+  const page = await browser.newPage({ early: true, ...options });
   await page.goto(target);
   page.done = async () => {
+    await page.close();
+    const { consoleErrors, consoleWarnings, pageErrors, dialogs, requests } = page.problems;
+    const problems = [
+      ...consoleErrors.map((text) => `console error: ${text}`),
+      ...consoleWarnings.map((text) => `console warning: ${text}`),
+      ...pageErrors.map((text) => `thrown: ${text}`),
+      ...dialogs.map((text) => `dialog: ${text}`),
+      ...requests.map((url) => `request: ${url}`),
+    ];
     assert.deepEqual(problems, [], 'the page threw, logged, opened a dialog or made a request');
-    await context.close();
   };
   return page;
 }
@@ -145,8 +132,7 @@ const scenarios = {
     // A tooltip on hover; the time under the pointer on the bar.
     await page.hover('.marker.marker-console-error', { force: true });
     assert.match(await page.textContent('#timeline-tip'), /could not load recommendations: 404/);
-    const bar = await page.$('#timeline-bar');
-    const box = await bar.boundingBox();
+    const box = await page.boundingBox('#timeline-bar');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     assert.equal(await page.isVisible('#timeline-tip'), true);
     assert.match(await page.textContent('#timeline-tip'), /^0:0[78]/);
@@ -155,8 +141,8 @@ const scenarios = {
     await page.waitForFunction((before) => replayHtml.currentTime !== before, before);
     near(await api(page, () => replayHtml.currentTime), expected.durationMs / 2, 300, 'a click on the middle of the bar');
     // The bar's segments: active and inactive stretches, and gaps.
-    assert.ok(await page.$('.segment.is-active'));
-    assert.ok(await page.$('.segment.is-inactive.is-gap'));
+    assert.ok(await page.count('.segment.is-active'));
+    assert.ok(await page.count('.segment.is-inactive.is-gap'));
     await page.done();
   },
 
@@ -276,6 +262,7 @@ const scenarios = {
       init: () => Object.defineProperty(navigator, 'clipboard', {
         value: { writeText: async (text) => { window.copied = text; } },
       }),
+      early: false,
     });
     await ready(copying);
     await copying.evaluate(() => replayHtml.goto(4550));
@@ -284,7 +271,7 @@ const scenarios = {
     assert.equal(await copying.evaluate(() => window.copied), url('default', '#t=4.6s'));
     assert.equal(await copying.textContent('#copy-link'), 'Link copied');
     await copying.done();
-    const refusing = await open(url('default'), { init: () => Object.defineProperty(navigator, 'clipboard', { value: undefined }) });
+    const refusing = await open(url('default'), { init: () => Object.defineProperty(navigator, 'clipboard', { value: undefined }), early: false });
     await ready(refusing);
     await refusing.evaluate(() => replayHtml.goto(61_000 > replayHtml.duration ? 12_000 : 61_000));
     await refusing.click('#copy-link');
@@ -594,7 +581,7 @@ window.addEventListener('message', (event) => {
     assert.ok(updates.some((m) => m.playing && m.time >= expected.durationMs - 2500), JSON.stringify(updates));
     assert.ok(updates.length < 20, `${updates.length} timeupdates in 2.5 s: not throttled`);
     assert.equal(messages.at(-1).type, 'replay-html:ended');
-    const frame = page.frame({ url: /embed=1/ });
+    const frame = page.frame(/embed=1/);
     assert.equal(await frame.evaluate(() => replayHtml.currentTime), expected.durationMs);
     const post = (message) => page.evaluate((message) => document.getElementById('replay').contentWindow.postMessage(message, '*'), message);
     await post({ type: 'replay-html:speed', speed: 2 });
@@ -663,10 +650,10 @@ window.addEventListener('message', (event) => {
     const ids = await api(page, () => replayHtml.recordings);
     assert.deepEqual(ids, [expected.sessionId, '2']);
     assert.equal(await page.isVisible('#collection'), true);
-    assert.equal(await page.locator('.recording-card').count(), 2);
+    assert.equal(await page.count('.recording-card'), 2);
     assert.match(await page.textContent('.recording-card >> nth=0'), /Ada Lovelace.*1 console error, 1 failed request/s);
     await page.fill('#collection-filter', 'ada');
-    assert.equal(await page.locator('.recording-card:visible').count(), 1);
+    assert.equal(await page.count('.recording-card:visible'), 1);
     await page.fill('#collection-filter', '');
     await page.click('.recording-card >> nth=1');
     await page.waitForFunction(() => replayHtml.currentRecording === '2' && replayHtml.windows.join() === 'A,B');
@@ -764,7 +751,8 @@ try {
       await scenarios[name]();
       report[name] = { ok: true };
     } catch (error) {
-      report[name] = { ok: false, error: String(error && error.stack ? error.stack : error) };
+      report[name] = error instanceof Unsupported ? { ok: null, unsupported: error.message }
+        : { ok: false, error: String(error && error.stack ? error.stack : error) };
     }
   }
 } finally {

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: running the binary, finding fixtures, and driving
-//! Chromium through `tests/browser/drive.mjs`.
+//! each browser engine (Chromium, Firefox, WebKit) through `tests/browser/drive.mjs`.
 #![allow(dead_code)] // each test file uses its own share of these
 
 use std::path::{Path, PathBuf};
@@ -104,60 +104,100 @@ pub fn window_uuids(expected: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Why the browser tests cannot run here, if they cannot.
-fn browser_missing() -> Option<String> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    if !Path::new(&chromium).exists() {
-        return Some(format!(
-            "no Chromium at {chromium} (apt-get install -y chromium)"
-        ));
+/// The browser engines the tests drive (tests/browser/engines.mjs: chromium, firefox, webkit;
+/// REPLAY_HTML_ENGINES chooses, engines.mjs has the default), each with why it cannot run here,
+/// if it cannot.
+fn engines_and_what_is_missing() -> Vec<(String, Option<String>)> {
+    let selected = std::env::var("REPLAY_HTML_ENGINES").unwrap_or_else(|_| "chromium".to_owned());
+    let all = || -> Vec<String> {
+        selected
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let every = |reason: &str| {
+        all()
+            .into_iter()
+            .map(|e| (e, Some(reason.to_owned())))
+            .collect()
+    };
+    if !repo().join("tests/browser/node_modules").exists() {
+        return every("tests/browser/node_modules is missing (npm ci --prefix tests/browser)");
     }
-    if !repo()
-        .join("tests/browser/node_modules/playwright-core")
-        .exists()
+    let output = match Command::new("node")
+        .arg(repo().join("tests/browser/engines.mjs"))
+        .arg("--missing")
+        .output()
     {
-        return Some(
-            "tests/browser/node_modules is missing (npm ci --prefix tests/browser)".to_owned(),
-        );
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("no node on PATH".to_owned());
-    }
-    None
+        Ok(output) if output.status.success() => output,
+        Ok(output) => {
+            return every(&format!(
+                "tests/browser/engines.mjs --missing failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Err(_) => return every("no node on PATH"),
+    };
+    let report: Value =
+        serde_json::from_slice(&output.stdout).expect("engines.mjs --missing prints JSON");
+    report
+        .as_object()
+        .expect("engines.mjs --missing prints an object")
+        .iter()
+        .map(|(engine, reason)| (engine.clone(), reason.as_str().map(str::to_owned)))
+        .collect()
 }
 
-/// Whether browser tests can run. When they cannot, they are skipped with a line on standard
-/// error, unless REPLAY_HTML_REQUIRE_BROWSER=1 (set by .ci/run), which makes it a failure.
+/// The browser engines the browser tests run in here. An engine that cannot run is skipped
+/// with a line on standard error, unless REPLAY_HTML_REQUIRE_BROWSER=1 (set by .ci/run), which
+/// makes it a failure.
+pub fn browser_engines() -> Vec<String> {
+    let required = std::env::var("REPLAY_HTML_REQUIRE_BROWSER").as_deref() == Ok("1");
+    let mut usable = Vec::new();
+    for (engine, reason) in engines_and_what_is_missing() {
+        match reason {
+            None => usable.push(engine),
+            Some(reason) if required => panic!(
+                "browser tests are required (REPLAY_HTML_REQUIRE_BROWSER=1) but {engine} cannot run: {reason}"
+            ),
+            Some(reason) => eprintln!("skipping {engine} in browser tests: {reason}"),
+        }
+    }
+    usable
+}
+
+/// Whether browser tests can run in at least one engine (see `browser_engines`).
 pub fn browser_available() -> bool {
-    match browser_missing() {
-        None => true,
-        Some(reason) if std::env::var("REPLAY_HTML_REQUIRE_BROWSER").as_deref() == Ok("1") => {
-            panic!(
-                "browser tests are required (REPLAY_HTML_REQUIRE_BROWSER=1) but cannot run: {reason}"
-            )
-        }
-        Some(reason) => {
-            eprintln!("skipping a browser test: {reason}");
-            false
-        }
-    }
+    !browser_engines().is_empty()
 }
 
-/// Opens a page in headless Chromium and returns drive.mjs's report.
-pub fn drive(page: &Path, extra: &[&str]) -> Value {
+/// Opens a page in one engine and returns drive.mjs's report.
+pub fn drive_in(engine: &str, page: &Path, extra: &[&str]) -> Value {
     let output = Command::new("node")
         .arg(repo().join("tests/browser/drive.mjs"))
         .arg(page)
+        .args(["--engine", engine])
         .args(extra)
         .output()
         .expect("node runs");
     assert!(
         output.status.success(),
-        "drive.mjs failed on {}: {}",
+        "drive.mjs failed in {engine} on {}: {}",
         page.display(),
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("drive.mjs prints a JSON report")
+}
+
+/// Opens a page in every engine the tests run in (`browser_engines`) and returns drive.mjs's
+/// reports, one per engine, each naming its engine (`report["engine"]`).
+pub fn drive(page: &Path, extra: &[&str]) -> Vec<Value> {
+    browser_engines()
+        .iter()
+        .map(|engine| drive_in(engine, page, extra))
+        .collect()
 }
 
 /// Asserts what every page must do: play, stay silent, and fetch nothing.
