@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use anyhow::{Result, bail};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// Deepest nesting of arrays and objects an event may have: about 250 elements of DOM depth,
 /// far beyond real pages, and shallow enough for the browser's recursive rebuild.
@@ -73,6 +74,14 @@ pub fn span_in(text: &str, part: &str) -> Option<Range<usize>> {
     let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
     let end = start.checked_add(part.len())?;
     (end <= text.len()).then_some(start..end)
+}
+
+/// For `#[serde(deserialize_with)]`: a member's value as it is written, `null` included (serde
+/// reads a `null` `Option` as `None`, which would leave a `"windowId": null` uncut).
+pub fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 /// The span of the member `"key": value` of the JSON object `object`, with the comma that

@@ -335,7 +335,13 @@ struct EventHeader<'a, Data = DataHeader<'a>> {
     timestamp: Option<f64>,
     #[serde(borrow, default)]
     cv: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "windowId")]
+    /// `Some` whenever the member is there, even as `null`, so that it is cut out of the text.
+    #[serde(
+        borrow,
+        default,
+        rename = "windowId",
+        deserialize_with = "json::present"
+    )]
     window_id: Option<&'a RawValue>,
     #[serde(default)]
     data: Option<Data>,

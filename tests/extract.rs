@@ -219,3 +219,30 @@ fn a_collection_gives_each_recording_by_id_or_number_or_all_of_them() {
     bundle_with(&exports, &again, &[]);
     assert!(fs::read(&page).unwrap() == fs::read(&again).unwrap());
 }
+
+/// Events whose `windowId` is `null` (plain and posthog-js compressed ones) are exported with
+/// one `windowId` each, never a duplicate key, and the export bundles again.
+#[test]
+fn a_null_window_id_is_never_written_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = fs::read_to_string(fixture("real/snapshots-blob_v2.jsonl")).unwrap();
+    let with_null: Vec<String> = lines
+        .split('\n')
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let mut entry: Value = serde_json::from_str(line).unwrap();
+            entry[1]["windowId"] = Value::Null;
+            entry.to_string()
+        })
+        .collect();
+    let input = dir.path().join("null-windows.jsonl");
+    fs::write(&input, with_null.join("\n")).unwrap();
+    let export = dir.path().join("export.json");
+    run_ok(&["extract", path(&input), "-o", path(&export)]);
+    let text = fs::read_to_string(&export).unwrap();
+    assert!(
+        !text.contains("\"windowId\":null"),
+        "a null windowId is left in the export"
+    );
+    bundle(&export, &dir.path().join("again.html"));
+}

@@ -49,7 +49,12 @@ struct Compressed<'a> {
     kind: u8,
     #[serde(borrow)]
     cv: &'a RawValue,
-    #[serde(borrow, rename = "windowId")]
+    #[serde(
+        borrow,
+        default,
+        rename = "windowId",
+        deserialize_with = "json::present"
+    )]
     window_id: Option<&'a RawValue>,
     #[serde(borrow)]
     data: &'a RawValue,
