@@ -37,6 +37,7 @@ pub mod page;
 pub mod payload;
 pub mod recording;
 pub mod redact;
+pub mod terminal;
 
 use std::io::Write;
 

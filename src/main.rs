@@ -16,6 +16,14 @@ use replay_html::files::{self, Source};
 use replay_html::input::{self, Input, Read};
 use replay_html::inspect::{FailureReport, InputReport, Inspection};
 
+/// Prints a line for people on standard error, with the control characters of any text from
+/// the recording escaped ([`replay_html::terminal::printable`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", replay_html::terminal::printable(&format!($($arg)*)))
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "replay-html",
@@ -305,7 +313,7 @@ fn main() -> ExitCode {
         // Output piped into a command that stopped reading (`| head`): nothing is wrong.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("replay-html: error: {err:#}");
+            say!("replay-html: error: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -356,7 +364,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
             .recording
             .with_context(|| format!("could not bundle {name}"))?;
         for warning in &recording.warnings {
-            eprintln!("replay-html: warning: {name}: {warning}");
+            say!("replay-html: warning: {name}: {warning}");
         }
         formats.push(read.format);
         recordings.push(recording);
@@ -378,7 +386,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
         progress.bar.finish_and_clear();
     }
     for warning in &warnings {
-        eprintln!("replay-html: warning: {what}: {warning}");
+        say!("replay-html: warning: {what}: {warning}");
     }
     if let Some(path) = output {
         let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
@@ -386,7 +394,7 @@ fn bundle(args: BundleArgs) -> Result<()> {
             [format] => format.to_string(),
             _ => format!("{} recordings", formats.len()),
         };
-        eprintln!(
+        say!(
             "replay-html: wrote {} ({read_as}, {bytes} bytes)",
             path.display()
         );
@@ -450,9 +458,9 @@ fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
             } => {
                 made += 1;
                 for warning in warnings {
-                    eprintln!("replay-html: warning: {from}: {warning}");
+                    say!("replay-html: warning: {from}: {warning}");
                 }
-                eprintln!(
+                say!(
                     "replay-html: wrote {} ({format}, from {from})",
                     page.display()
                 );
@@ -461,12 +469,12 @@ fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
             Outcome::Failed { from, error } => failed.push(format!("{from}: {error}")),
         }
     }
-    eprintln!(
+    say!(
         "replay-html: made {made}, skipped {skipped} (up to date; --force bundles them again), failed {}",
         failed.len()
     );
     for failure in &failed {
-        eprintln!("replay-html: failed: {failure}");
+        say!("replay-html: failed: {failure}");
     }
     if !failed.is_empty() {
         bail!(
@@ -478,57 +486,87 @@ fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
     Ok(())
 }
 
+/// Reports on every input, going on past those that cannot be read: the report (text, or
+/// one JSON document with `recordings` and `failures`) is always printed, and the run fails
+/// when anything could not be read.
 fn inspect(args: InspectArgs) -> Result<()> {
     let sources = files::sources(&args.inputs)?;
-    let inputs = load(&sources)?;
     let mut inspection = Inspection {
-        inputs: sources
-            .iter()
-            .zip(&inputs)
-            .map(|(source, input)| {
-                let file_bytes =
-                    fs::metadata(&source.path).map_or(input.text_len() as u64, |m| m.len());
-                InputReport::new(
-                    source.name(),
-                    file_bytes,
-                    input.container(),
-                    input.text_len(),
-                )
-            })
-            .collect(),
+        inputs: Vec::with_capacity(sources.len()),
         recordings: Vec::new(),
         failures: Vec::new(),
     };
+    // The inputs that could be unwrapped, and the index in `sources` of each.
+    let mut inputs = Vec::new();
+    let mut input_sources = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let file_bytes = fs::metadata(&source.path).ok().map(|m| m.len());
+        let input = match source.read() {
+            Err(err) => Err(anyhow::anyhow!("{}", err.root_cause())),
+            Ok(bytes) => Input::new(bytes),
+        };
+        match input {
+            Ok(input) => {
+                inspection.inputs.push(InputReport::new(
+                    source.name(),
+                    file_bytes.unwrap_or(input.text_len() as u64),
+                    input.container(),
+                    input.text_len(),
+                ));
+                inputs.push(input);
+                input_sources.push(i);
+            }
+            Err(err) => {
+                inspection.inputs.push(InputReport {
+                    path: source.name(),
+                    file_bytes: file_bytes.unwrap_or_default(),
+                    container: "unread".to_owned(),
+                    text_bytes: 0,
+                });
+                inspection.failures.push(FailureReport {
+                    inputs: vec![i],
+                    error: format!("{err:#}"),
+                });
+            }
+        }
+    }
     for read in input::read_inputs(&inputs) {
+        let read_from: Vec<usize> = read.inputs.iter().map(|&i| input_sources[i]).collect();
         match read.recording {
             Ok(recording) => inspection.recordings.push(replay_html::inspect::report(
-                read.inputs,
+                read_from,
                 read.format,
                 &recording,
             )),
             Err(err) => inspection.failures.push(FailureReport {
-                inputs: read.inputs,
+                inputs: read_from,
                 error: format!("{err:#}"),
             }),
         }
     }
+    inspection
+        .failures
+        .sort_by_key(|f| f.inputs.first().copied());
     let text = if args.json {
         serde_json::to_string_pretty(&inspection)? + "\n"
     } else {
-        inspection.to_text()?
+        replay_html::terminal::printable(&inspection.to_text()?).into_owned()
     };
     io::stdout().lock().write_all(text.as_bytes())?;
-    match (
-        inspection.recordings.is_empty(),
-        inspection.failures.first(),
-    ) {
-        (true, Some(failure)) => bail!(
+    match inspection.failures.as_slice() {
+        [] if inspection.recordings.is_empty() => bail!("no recording could be read"),
+        [] => Ok(()),
+        [failure] => bail!(
             "could not read {}: {}",
             names(&sources, &failure.inputs),
             failure.error
         ),
-        (true, None) => bail!("no recording could be read"),
-        _ => Ok(()),
+        failures => bail!(
+            "{} of the inputs could not be read (first: {}: {})",
+            failures.len(),
+            names(&sources, &failures[0].inputs),
+            failures[0].error
+        ),
     }
 }
 
@@ -600,7 +638,7 @@ fn write_export(
     files::refuse_input_as_output(&path, [source])?;
     files::write_atomically(&path, write)
         .with_context(|| format!("could not write {}", path.display()))?;
-    eprintln!("replay-html: wrote {}", path.display());
+    say!("replay-html: wrote {}", path.display());
     Ok(())
 }
 

@@ -365,3 +365,45 @@ fn an_output_that_is_a_folder_is_named_as_one() {
         );
     }
 }
+
+#[test]
+fn text_from_the_recording_reaches_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = "01a20384-0938-75f7-a5c4-807abbf7900f";
+    let export = fs::read_to_string(fixture("real/export-2023-04-28-uuid-windows.json"))
+        .unwrap()
+        .replace(session, "\\u001b]0;owned\\u0007\\u001b[2J");
+    let mut value: serde_json::Value = serde_json::from_str(&export).unwrap();
+    let snapshots = value["data"]["snapshots"].as_array_mut().unwrap();
+    let mut stray = snapshots[snapshots.len() - 1].clone();
+    stray["windowId"] = "\u{1b}[31mred\u{9b}".into();
+    snapshots.push(stray);
+    let input = dir.path().join("hostile.json");
+    fs::write(&input, value.to_string()).unwrap();
+
+    let output = run_ok(&["inspect", input.to_str().unwrap()]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\\x1b]0;owned\\x07\\x1b[2J"), "{text}");
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{9b}']), "{text:?}");
+
+    let output = run_ok(&[
+        "bundle",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("p.html").to_str().unwrap(),
+    ]);
+    let message = stderr(&output);
+    assert!(message.contains("\\x1b[31mred"), "{message}");
+    assert!(
+        !message.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+        "{message:?}"
+    );
+
+    // JSON output stays exact JSON, holding the id as it is.
+    let output = run_ok(&["inspect", "--json", input.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["recordings"][0]["session_id"],
+        "\u{1b}]0;owned\u{7}\u{1b}[2J"
+    );
+}

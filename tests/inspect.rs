@@ -197,3 +197,44 @@ fn an_input_that_cannot_be_read_is_reported_and_fails() {
         "{text}"
     );
 }
+
+#[test]
+fn json_is_always_one_document_with_recordings_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture("real/export-2023-04-28-int-windows.json");
+    let empty = dir.path().join("empty.json");
+    fs::write(&empty, "").unwrap();
+    let cut = dir.path().join("cut.json");
+    let export = fs::read(&good).unwrap();
+    fs::write(&cut, &export[..export.len() / 2]).unwrap();
+    let missing = dir.path().join("missing.json");
+    for (bad, says) in [
+        (&empty, "it is empty"),
+        (&cut, "cut short"),
+        (&missing, "No such file"),
+    ] {
+        let output = run(&[
+            "inspect",
+            "--json",
+            good.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ]);
+        assert!(!output.status.success(), "a failed input fails the run");
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .expect("inspect --json prints one JSON document");
+        assert_eq!(
+            report["recordings"].as_array().unwrap().len(),
+            1,
+            "{report}"
+        );
+        assert_eq!(report["recordings"][0]["inputs"], json!([0]));
+        let failures = report["failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 1, "{report}");
+        assert_eq!(failures[0]["inputs"], json!([1]));
+        assert!(
+            failures[0]["error"].as_str().unwrap().contains(says),
+            "{report}"
+        );
+        assert_eq!(report["inputs"].as_array().unwrap().len(), 2);
+    }
+}
