@@ -90,6 +90,9 @@ pub struct RecordingReport {
     pub platform: String,
     /// For a mobile recording (one with wireframe windows): screens, touches, wireframes.
     pub mobile: Option<MobileReport>,
+    /// With `--pii`: the personal data the page of this recording would carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<Vec<crate::pii::Finding>>,
 }
 
 /// What a mobile recording holds.
@@ -381,6 +384,7 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
             .collect(),
         event_bytes,
         problems,
+        pii: None,
     }
 }
 
@@ -551,9 +555,40 @@ impl Inspection {
                     writeln!(out, "  {p}")?;
                 }
             }
+            if let Some(findings) = &r.pii {
+                write_pii(&mut out, findings)?;
+            }
         }
         Ok(out)
     }
+}
+
+/// The personal-data findings, one a line, then the summary.
+fn write_pii(out: &mut String, findings: &[crate::pii::Finding]) -> Result<()> {
+    if findings.is_empty() {
+        writeln!(out, "personal data: none found")?;
+        return Ok(());
+    }
+    writeln!(out, "personal data: {}", crate::pii::counts(findings))?;
+    for f in findings {
+        let at = match (&f.window, f.t) {
+            (Some(window), Some(t)) => {
+                let window = if window.is_empty() {
+                    "(unnamed)"
+                } else {
+                    window
+                };
+                format!("at {} in window {window}", clock(t))
+            }
+            _ => "in the person".to_owned(),
+        };
+        writeln!(out, "  {:<7} {:<9} {at}: {}", f.kind, f.place, f.sample)?;
+    }
+    writeln!(out, "summary:")?;
+    for line in crate::pii::summary(findings) {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
 }
 
 fn counts(map: &BTreeMap<String, usize>) -> String {

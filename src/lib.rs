@@ -35,6 +35,7 @@ mod json;
 pub mod mobile;
 pub mod page;
 pub mod payload;
+pub mod pii;
 pub mod recording;
 pub mod redact;
 pub mod terminal;
@@ -74,6 +75,20 @@ pub struct Options {
     pub viewer: ViewerSettings,
     /// Told how far writing the page has gone.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// What to do when the page would carry personal data ([`pii`]).
+    pub pii: PiiCheck,
+}
+
+/// What bundling does about personal data the page would carry (after redaction).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PiiCheck {
+    /// Do not look.
+    Skip,
+    /// Say what was found, in one warning with the counts, and write the page.
+    #[default]
+    Warn,
+    /// Write no page: fail with [`pii::Found`].
+    Fail,
 }
 
 impl std::fmt::Debug for Options {
@@ -84,6 +99,7 @@ impl std::fmt::Debug for Options {
             .field("redaction", &self.redaction)
             .field("viewer", &self.viewer)
             .field("progress", &self.progress.is_some())
+            .field("pii", &self.pii)
             .finish()
     }
 }
@@ -138,6 +154,19 @@ pub fn write_page(
     } else {
         &redacted
     };
+    let mut warnings = Vec::new();
+    if options.pii != PiiCheck::Skip {
+        let findings: Vec<pii::Finding> = recordings.iter().flat_map(pii::scan).collect();
+        if !findings.is_empty() {
+            if options.pii == PiiCheck::Fail {
+                return Err(pii::Found { findings }.into());
+            }
+            warnings.push(format!(
+                "the page carries what looks like personal data: {} (replay-html inspect --pii tells where, and which redaction options remove it)",
+                pii::counts(&findings)
+            ));
+        }
+    }
     let payloads = recordings
         .iter()
         .map(|recording| {
@@ -153,7 +182,7 @@ pub fn write_page(
         (None, [only]) => only.summary.title.clone(),
         (None, all) => format!("{} session replays", all.len()),
     };
-    page::render(
+    warnings.extend(page::render(
         &payloads,
         &page::PageOptions {
             title: &title,
@@ -162,7 +191,8 @@ pub fn write_page(
         },
         out,
         options.progress.as_deref(),
-    )
+    )?);
+    Ok(warnings)
 }
 
 /// The plural ending of a word counted `n` times in a message: "1 event", "2 events".

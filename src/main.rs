@@ -140,6 +140,11 @@ struct BundleArgs {
     #[arg(long)]
     offline: bool,
 
+    /// Write no page, print what it would carry and exit with status 3, when the page would
+    /// carry personal data (after redaction): emails, card numbers, tokens, ...
+    #[arg(long)]
+    fail_on_pii: bool,
+
     #[command(flatten)]
     viewer: ViewerArgs,
 
@@ -156,6 +161,14 @@ struct InspectArgs {
     /// Print a JSON object (documented in the README) instead of text.
     #[arg(long)]
     json: bool,
+
+    /// Also look for personal data a page would carry (emails, card numbers, IBANs, phone
+    /// numbers, tokens, secret keys, public IPs), after the redaction options given.
+    #[arg(long)]
+    pii: bool,
+
+    #[command(flatten)]
+    redaction: RedactionArgs,
 }
 
 #[derive(clap::Args)]
@@ -312,6 +325,15 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // Output piped into a command that stopped reading (`| head`): nothing is wrong.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<replay_html::pii::Found>().is_some() => {
+            say!("replay-html: error: {err:#}:");
+            if let Some(found) = err.downcast_ref::<replay_html::pii::Found>() {
+                for line in replay_html::pii::summary(&found.findings) {
+                    say!("replay-html:   {line}");
+                }
+            }
+            ExitCode::from(3)
+        }
         Err(err) => {
             say!("replay-html: error: {err:#}");
             ExitCode::FAILURE
@@ -340,6 +362,11 @@ fn bundle(args: BundleArgs) -> Result<()> {
         progress: progress
             .clone()
             .map(|p| p as Arc<dyn replay_html::Progress>),
+        pii: if args.fail_on_pii {
+            replay_html::PiiCheck::Fail
+        } else {
+            replay_html::PiiCheck::Warn
+        },
     };
     if let Some(out_dir) = &args.out_dir {
         let batch = Batch {
@@ -530,14 +557,19 @@ fn inspect(args: InspectArgs) -> Result<()> {
             }
         }
     }
+    let redaction = args.redaction.redaction();
     for read in input::read_inputs(&inputs) {
         let read_from: Vec<usize> = read.inputs.iter().map(|&i| input_sources[i]).collect();
         match read.recording {
-            Ok(recording) => inspection.recordings.push(replay_html::inspect::report(
-                read_from,
-                read.format,
-                &recording,
-            )),
+            Ok(recording) => {
+                let mut report = replay_html::inspect::report(read_from, read.format, &recording);
+                if args.pii {
+                    let mut redacted = recording.clone();
+                    redaction.apply(&mut redacted)?;
+                    report.pii = Some(replay_html::pii::scan(&redacted));
+                }
+                inspection.recordings.push(report);
+            }
             Err(err) => inspection.failures.push(FailureReport {
                 inputs: read_from,
                 error: format!("{err:#}"),
