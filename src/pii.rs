@@ -353,7 +353,17 @@ fn scan_dom(text: &str, found: &mut EventSink) {
     walk_strings(text, |path, value| {
         let Some(key) = path.last() else { return };
         let in_attributes = path.len() >= 2 && path[path.len() - 2] == "attributes";
-        let (place, remedy) = if in_attributes {
+        let in_wireframe = path
+            .iter()
+            .any(|k| matches!(*k, "wireframes" | "wireframe" | "childWireframes"));
+        let (place, remedy) = if in_wireframe {
+            // A mobile app's screen: its texts, labels, options and input values.
+            match *key {
+                "text" | "label" | "options" | "placeholder" => (Place::Mobile, Remedy::MaskText),
+                "value" => (Place::Mobile, Remedy::MaskInputs),
+                _ => return,
+            }
+        } else if in_attributes {
             match *key {
                 "value" => (Place::Input, Remedy::MaskInputs),
                 k if TEXT_ATTRIBUTES.contains(&k) => (Place::Attribute, Remedy::MaskText),

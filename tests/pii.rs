@@ -262,3 +262,17 @@ fn bundle_warns_with_counts_and_fail_on_pii_writes_nothing() {
     assert!(!stderr(&out).contains("personal data"), "{}", stderr(&out));
     assert!(page.exists());
 }
+
+#[test]
+fn finds_what_a_mobile_apps_wireframes_show() {
+    let android = fixture("mobile/android-diffs.jsonl");
+    let android = android.to_str().unwrap();
+    let found = findings(android, &[]);
+    assert!(
+        found.iter().any(|f| f["kind"] == "email"
+            && f["where"] == "mobile"
+            && f["sample"] == "a***@e***.com"),
+        "{found:#?}"
+    );
+    assert_eq!(findings(android, &["--mask-inputs"]), Vec::<Value>::new());
+}
