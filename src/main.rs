@@ -306,6 +306,12 @@ impl RedactionArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C (SIGINT), SIGTERM or SIGHUP while a file is written: remove its temporary file, so
+    // that no partial page is left beside the output, then stop as the signal would.
+    let _ = ctrlc::set_handler(|| {
+        files::remove_temporary_files();
+        std::process::exit(130);
+    });
     let result = match cli.command {
         Command::Bundle(args) => bundle(args),
         Command::Inspect(args) => inspect(args),

@@ -407,3 +407,75 @@ fn text_from_the_recording_reaches_the_terminal_escaped() {
         "\u{1b}]0;owned\u{7}\u{1b}[2J"
     );
 }
+
+#[test]
+fn ctrl_c_while_writing_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A recording large enough that writing its page takes a while: a snapshot, then mutations
+    // carrying text that does not compress away.
+    let mut events = String::from(
+        r#"[{"type":4,"data":{"href":"https://a/","width":800,"height":600},"timestamp":1000},{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":1000}"#,
+    );
+    // Random text, more than deflate's 32 KB window apart when reused: it does not compress.
+    let mut seed: u64 = 7;
+    let random: String = (0..200_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            char::from(b'a' + ((seed >> 40) % 26) as u8)
+        })
+        .collect();
+    for i in 0..3000usize {
+        let at = (i * 7919) % 180_000;
+        let text = &random[at..at + 20_000];
+        events.push_str(&format!(
+            r#",{{"type":3,"data":{{"source":0,"texts":[{{"id":1,"value":"{text}"}}],"attributes":[],"removes":[],"adds":[]}},"timestamp":{}}}"#,
+            1001 + i
+        ));
+    }
+    events.push(']');
+    let input = dir.path().join("big.json");
+    fs::write(&input, events).unwrap();
+    let out_dir = dir.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("page.html");
+    let mut child = replay_html(&[
+        "bundle",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let started = std::time::Instant::now();
+    let temporary = loop {
+        let found = fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with(".replay-html-"));
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60)
+                && child.try_wait().unwrap().is_none(),
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run was stopped");
+    let left: Vec<_> = fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "left behind after Ctrl-C: {left:?} (temporary was {temporary})"
+    );
+}
