@@ -401,3 +401,296 @@ mod tests {
         assert_eq!(children[3]["base64"], "data:image/png;base64,AAAA");
     }
 }
+
+/// Images larger than this (as base64) are named in a warning: the page carries them, and a
+/// browser draws them, but slowly.
+const HUGE_IMAGE: usize = 16 << 20;
+
+/// What is wrong with the wireframes of a mobile window, counted, for one warning each kind:
+/// the page draws a labelled placeholder for what it cannot draw, and the rest as it is.
+#[derive(Debug, Default)]
+struct Damage {
+    unknown_types: std::collections::BTreeSet<String>,
+    unknown_inputs: std::collections::BTreeSet<String>,
+    not_objects: usize,
+    without_id: usize,
+    without_size: usize,
+    repeated_ids: usize,
+    broken_images: usize,
+    huge_images: usize,
+}
+
+const TYPES: [&str; 11] = [
+    "text",
+    "image",
+    "screenshot",
+    "rectangle",
+    "placeholder",
+    "web_view",
+    "input",
+    "div",
+    "radio_group",
+    "status_bar",
+    "navigation_bar",
+];
+
+const INPUT_TYPES: [&str; 15] = [
+    "text",
+    "password",
+    "email",
+    "number",
+    "search",
+    "tel",
+    "url",
+    "text_area",
+    "select",
+    "checkbox",
+    "radio",
+    "toggle",
+    "button",
+    "progress",
+    "",
+];
+
+impl Damage {
+    /// Checks the wireframes of one full snapshot or mutation (`data`).
+    fn check_data(&mut self, data: &Value) {
+        let mut ids = std::collections::HashSet::new();
+        if let Some(wireframes) = data.get("wireframes").and_then(Value::as_array) {
+            for wireframe in wireframes {
+                self.check(wireframe, &mut ids);
+            }
+        }
+        for list in ["adds", "updates"] {
+            for change in data
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                match change.get("wireframe") {
+                    // Children listed again on their own are usual in diffs: ids repeat freely.
+                    Some(wireframe) => self.check(wireframe, &mut std::collections::HashSet::new()),
+                    None => self.not_objects += 1,
+                }
+            }
+        }
+    }
+
+    fn check(&mut self, wireframe: &Value, ids: &mut std::collections::HashSet<String>) {
+        let mut stack = vec![wireframe];
+        while let Some(wireframe) = stack.pop() {
+            let Some(object) = wireframe.as_object() else {
+                self.not_objects += 1;
+                continue;
+            };
+            match object.get("id") {
+                Some(id @ (Value::Number(_) | Value::String(_))) => {
+                    if !ids.insert(id.to_string()) {
+                        self.repeated_ids += 1;
+                    }
+                }
+                _ => self.without_id += 1,
+            }
+            let sized = |key| {
+                object
+                    .get(key)
+                    .is_some_and(|v| v.is_number() || v.as_str() == Some("100vw"))
+            };
+            if !sized("width") || !sized("height") {
+                self.without_size += 1;
+            }
+            let kind = object.get("type").map_or(Some("div"), Value::as_str);
+            match kind {
+                Some(kind) if TYPES.contains(&kind) => {}
+                other => {
+                    let name = other.map_or_else(|| object["type"].to_string(), str::to_owned);
+                    self.unknown_types.insert(name.chars().take(40).collect());
+                }
+            }
+            if kind == Some("input") {
+                let input = object.get("inputType").and_then(Value::as_str);
+                if !input.is_some_and(|t| INPUT_TYPES.contains(&t) && !t.is_empty()) {
+                    let name = input.map_or("(none)", |t| t);
+                    self.unknown_inputs.insert(name.chars().take(40).collect());
+                }
+            }
+            let images = [
+                object.get("base64"),
+                object.get("style").and_then(|s| s.get("backgroundImage")),
+            ];
+            for image in images.into_iter().flatten() {
+                match image.as_str() {
+                    Some(text) if text.len() > HUGE_IMAGE => self.huge_images += 1,
+                    Some(text) if is_image_data(text) => {}
+                    _ => self.broken_images += 1,
+                }
+            }
+            if let Some(children) = object.get("childWireframes") {
+                match children.as_array() {
+                    Some(children) => stack.extend(children),
+                    None => self.not_objects += 1,
+                }
+            }
+        }
+    }
+
+    fn warnings(&self, window: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut say = |n: usize, what: &str| {
+            if n > 0 {
+                out.push(format!(
+                    "window {window}: {n} {what} (the page shows the rest of the screen)"
+                ));
+            }
+        };
+        say(
+            self.not_objects,
+            "wireframe entries that are not wireframes were left out",
+        );
+        say(
+            self.without_id,
+            "wireframes without an id are drawn, but cannot be changed by later diffs",
+        );
+        say(
+            self.without_size,
+            "wireframes without a width or height are drawn without size",
+        );
+        say(
+            self.repeated_ids,
+            "wireframes repeat the id of another in the same snapshot and are drawn once",
+        );
+        say(
+            self.broken_images,
+            "images are not base64 image data and show as a labelled placeholder or not at all",
+        );
+        say(
+            self.huge_images,
+            "images are larger than 16 MB; they are kept, but a browser draws them slowly",
+        );
+        if !self.unknown_types.is_empty() {
+            out.push(format!(
+                "window {window}: wireframes of unknown type ({}) show as labelled placeholders",
+                self.unknown_types
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.unknown_inputs.is_empty() {
+            out.push(format!(
+                "window {window}: inputs of unknown type ({}) show as labelled placeholders",
+                self.unknown_inputs
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out
+    }
+}
+
+/// Whether a wireframe's image is image data: a `data:image/...;base64,` URL or bare base64
+/// (a PNG), with Android's line breaks allowed, whose base64 is whole.
+fn is_image_data(text: &str) -> bool {
+    let body = match text.strip_prefix("data:image/") {
+        Some(rest) => match rest.split_once(',') {
+            Some((kind, body)) if kind.ends_with(";base64") => body,
+            // A data URL not in base64 (an SVG as text, say) is left to the browser.
+            Some(_) => return true,
+            None => return false,
+        },
+        None => text,
+    };
+    let mut length = 0usize;
+    let mut padding = 0usize;
+    for byte in body.bytes() {
+        match byte {
+            b'\r' | b'\n' => continue,
+            b'=' => padding += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if padding == 0 => {}
+            _ => return false,
+        }
+        length += 1;
+    }
+    length > 0 && length.is_multiple_of(4) && padding <= 2
+}
+
+/// Warnings about the wireframes of a mobile window that the page cannot draw as they are.
+pub fn window_warnings(window: &Window) -> Vec<String> {
+    use rayon::prelude::*;
+    let damage = window
+        .events
+        .par_iter()
+        .filter(|e| {
+            e.kind == event_type::FULL_SNAPSHOT
+                || (e.kind == event_type::INCREMENTAL_SNAPSHOT
+                    && e.source == Some(source::MUTATION))
+        })
+        .fold(Damage::default, |mut damage, event| {
+            if let Ok(text) = event.json.text()
+                && let Ok(value) = crate::json::from_str_within_depth::<Value>(&text)
+                && let Some(data) = value.get("data")
+            {
+                damage.check_data(data);
+            }
+            damage
+        })
+        .reduce(Damage::default, |mut a, b| {
+            a.unknown_types.extend(b.unknown_types);
+            a.unknown_inputs.extend(b.unknown_inputs);
+            a.not_objects += b.not_objects;
+            a.without_id += b.without_id;
+            a.without_size += b.without_size;
+            a.repeated_ids += b.repeated_ids;
+            a.broken_images += b.broken_images;
+            a.huge_images += b.huge_images;
+            a
+        });
+    damage.warnings(&crate::recording::display_window_id(&window.id))
+}
+
+#[cfg(test)]
+mod damage_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tells_image_data_from_damaged_base64() {
+        assert!(is_image_data("data:image/png;base64,iVBORw0KGgo="));
+        assert!(is_image_data("iVBORw0K\nGgoA\n"));
+        assert!(!is_image_data("data:image/jpeg;base64,/9j/4AAQSkZJR"));
+        assert!(!is_image_data("not base64!"));
+        assert!(!is_image_data("data:image/png;base64,"));
+        assert!(!is_image_data("AAAA=AAA"));
+    }
+
+    #[test]
+    fn counts_each_kind_of_damage() {
+        let mut damage = Damage::default();
+        damage.check_data(&json!({"wireframes": [
+            {"id": 1, "width": 10, "height": 10, "childWireframes": [
+                {"id": 1, "width": 1, "height": 1, "type": "text"},
+                {"width": 1, "height": 1, "type": "hologram"},
+                {"id": 3, "type": "input", "inputType": "slider", "width": 1, "height": 1},
+                {"id": 4, "type": "image", "base64": "@@", "width": 1, "height": 1},
+                {"id": 5, "type": "text"},
+                7
+            ]}
+        ]}));
+        let warnings = damage.warnings("\"w\"").join("\n");
+        for expected in [
+            "1 wireframe entries that are not wireframes",
+            "1 wireframes without an id",
+            "1 wireframes without a width or height",
+            "1 wireframes repeat the id",
+            "1 images are not base64",
+            "unknown type (hologram)",
+            "inputs of unknown type (slider)",
+        ] {
+            assert!(warnings.contains(expected), "{expected}: {warnings}");
+        }
+    }
+}

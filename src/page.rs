@@ -32,10 +32,11 @@ const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
 
 /// The viewer's scripts, in the order they run (all in one function scope): helpers, the data
 /// and the players, the parts of the page, the API, and last the start.
-const VIEWER_SCRIPTS: [&str; 20] = [
+const VIEWER_SCRIPTS: [&str; 21] = [
     "viewer/format.js",
     "viewer/dom.js",
     "viewer/decode.js",
+    "viewer/mobile.js",
     "viewer/window-player.js",
     "viewer/loader.js",
     "viewer/session.js",

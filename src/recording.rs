@@ -560,6 +560,10 @@ impl<'a> RecordingBuilder<'a> {
                 .any(|e| e.kind == event_type::FULL_SNAPSHOT)
             {
                 insert_missing_meta(&mut window);
+                if crate::mobile::is_mobile_window(&window) {
+                    self.warnings
+                        .extend(crate::mobile::window_warnings(&window));
+                }
                 windows.push(window);
             } else {
                 without_snapshot.push(window);

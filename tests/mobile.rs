@@ -51,7 +51,13 @@ fn reads_android_wireframe_lines_as_the_sdk_sent_them() {
     assert_eq!(format, Format::SnapshotLines);
     assert_eq!(rec.windows.len(), 1);
     assert_eq!(rec.windows[0].id, "0191c63b-1a2b-7c3d-8e4f-a1b2c3d4e5f6");
-    assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    // The one damaged wireframe: an add of a text without width and height.
+    assert_eq!(rec.warnings.len(), 1, "{:?}", rec.warnings);
+    assert!(
+        rec.warnings[0].contains("1 wireframes without a width or height"),
+        "{:?}",
+        rec.warnings
+    );
     let text = fs::read_to_string(fixture("mobile/android-diffs.jsonl")).unwrap();
     let original: Vec<Value> = text
         .lines()

@@ -23,12 +23,16 @@ class WindowPlayer {
     this.origin = window.chunks[base].start;
     this.element = h('div', { class: 'window-player' });
     host.append(this.element);
+    /** Draws an app's wireframes as a page (mobile.js); a web window's events pass through. */
+    this.screen = new MobileScreen();
+    const events = this.screen.convert(chunks.flat());
+    this.element.classList.toggle('is-mobile', this.screen.mobile);
     const Player = globalThis.rrwebPlayer.Player || globalThis.rrwebPlayer.default || globalThis.rrwebPlayer;
     this.player = new Player({
       target: this.element,
       props: {
-        events: chunks.flat(),
-        ...size,
+        events,
+        ...this.fit(size),
         maxScale: 0,
         autoPlay: false,
         showController: false,
@@ -58,7 +62,7 @@ class WindowPlayer {
 
   /** Adds the next chunk's events. */
   append(events) {
-    for (const event of events) this.player.addEvent(event);
+    for (const event of this.screen.convert(events)) this.player.addEvent(event);
     this.top += 1;
   }
 
@@ -126,9 +130,15 @@ class WindowPlayer {
     this.element.classList.toggle('is-current', visible);
   }
 
+  /** The player's size in a space: an app's screen leaves room for the phone's bezel. */
+  fit(size) {
+    if (!this.screen.mobile) return size;
+    return { width: Math.max(size.width - 32, 80), height: Math.max(size.height - 32, 80) };
+  }
+
   /** Fits the player to a size in CSS pixels. */
   resize(size) {
-    this.player.$set(size);
+    this.player.$set(this.fit(size));
     this.player.triggerResize();
   }
 
