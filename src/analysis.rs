@@ -73,6 +73,55 @@ fn is_activity(event: &Event, mobile: bool) -> bool {
 /// are filled, shown from the window open at the time (the previous segment's if it still is).
 /// Unlike PostHog, a gap of at most 5 s between two active segments is active: the user did
 /// not stop, and skipping it would jump through their work.
+/// The windows open at a moment, asked for moments that never go back: a sweep over the
+/// windows by start and end, so that filling every gap of a session costs time in proportion
+/// to its windows and segments, not their product.
+struct OpenWindows {
+    /// (start, window), latest first: popped as the moments reach them.
+    by_start: Vec<(f64, usize)>,
+    /// Windows started by now, by index; those that ended are dropped when met.
+    open: std::collections::BTreeSet<usize>,
+    /// Each window's end, from the recording's start.
+    ends: Vec<f64>,
+}
+
+impl OpenWindows {
+    fn new(recording: &Recording) -> OpenWindows {
+        let start = recording.start();
+        let mut by_start: Vec<(f64, usize)> = recording
+            .windows
+            .iter()
+            .enumerate()
+            .map(|(w, window)| (window.start() - start, w))
+            .collect();
+        by_start.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        OpenWindows {
+            by_start,
+            open: std::collections::BTreeSet::new(),
+            ends: recording.windows.iter().map(|w| w.end() - start).collect(),
+        }
+    }
+
+    /// The first window (by index) open at `t`, no earlier than any moment asked before.
+    fn first_at(&mut self, t: f64) -> Option<usize> {
+        while let Some(&(window_start, w)) = self.by_start.last() {
+            if window_start > t {
+                break;
+            }
+            self.open.insert(w);
+            self.by_start.pop();
+        }
+        while let Some(&w) = self.open.first() {
+            if self.ends[w] >= t {
+                return Some(w);
+            }
+            // Ended before `t`, so before every later moment too.
+            self.open.pop_first();
+        }
+        None
+    }
+}
+
 pub fn segments(recording: &Recording) -> Vec<Segment> {
     let start = recording.start();
     let mut found: Vec<Segment> = Vec::new();
@@ -119,14 +168,15 @@ pub fn segments(recording: &Recording) -> Vec<Segment> {
     found.extend(current);
 
     // Fill the gaps between segments.
-    let open_at = |t: f64, preferred: Option<usize>| -> Option<usize> {
+    let mut open = OpenWindows::new(recording);
+    let mut open_at = |t: f64, preferred: Option<usize>| -> Option<usize> {
         let covers = |w: usize| {
             let window = &recording.windows[w];
             window.start() - start <= t && t <= window.end() - start
         };
         preferred
             .filter(|&w| covers(w))
-            .or_else(|| (0..recording.windows.len()).find(|&w| covers(w)))
+            .or_else(|| open.first_at(t))
     };
     let mut filled = Vec::with_capacity(found.len() * 2);
     for segment in found {
