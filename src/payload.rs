@@ -433,45 +433,6 @@ mod tests {
     use super::*;
     use crate::input::tests::read_leaked;
 
-    /// A recording of `n` windows, one after the other with a pause between them.
-    fn many_windows(n: usize) -> Recording<'static> {
-        let events: Vec<String> = (0..n)
-            .flat_map(|w| {
-                let t = 1000 + 20 * w;
-                [
-                    format!(r#"{{"type":4,"data":{{"href":"https://a/","width":10,"height":10}},"timestamp":{t},"windowId":"w{w}"}}"#),
-                    format!(r#"{{"type":2,"data":{{"node":{{"type":0,"childNodes":[],"id":1}}}},"timestamp":{t},"windowId":"w{w}"}}"#),
-                    format!(r#"{{"type":3,"data":{{"source":2,"type":2,"id":1,"x":1,"y":1}},"timestamp":{},"windowId":"w{w}"}}"#, t + 5),
-                ]
-            })
-            .collect();
-        read_leaked(format!("[{}]", events.join(",")).as_bytes())
-            .unwrap()
-            .1
-    }
-
-    /// Summing up a recording takes time in proportion to its windows, not their square: 8
-    /// times the windows take about 8 times as long (64 times, when it was quadratic).
-    #[test]
-    fn sums_up_many_windows_in_linear_time() {
-        let time = |recording: &Recording| {
-            (0..3)
-                .map(|_| {
-                    let started = std::time::Instant::now();
-                    let payload = Payload::new(recording, "t").unwrap();
-                    assert_eq!(payload.summary.windows.len(), recording.windows.len());
-                    started.elapsed().as_secs_f64()
-                })
-                .fold(f64::INFINITY, f64::min)
-        };
-        let (small, large) = (many_windows(1000), many_windows(8000));
-        let ratio = time(&large) / time(&small);
-        assert!(
-            ratio < 24.0,
-            "8 times the windows took {ratio:.1} times as long"
-        );
-    }
-
     #[test]
     fn packs_each_window_in_chunks_and_sums_it_up() {
         let input = br#"[{"type":4,"data":{"href":"https://a/","width":10,"height":10},"timestamp":1000,"windowId":"a"},
