@@ -329,8 +329,14 @@ fn every_malformed_input_gets_its_expected_outcome() {
     let mut failures = Vec::new();
     let cases = cases();
     assert!(cases.len() >= 30, "the table holds {} rows", cases.len());
+    // The table is about reading damaged input; the fixtures' planted email addresses would
+    // add the personal-data warning to every clean row, so that check is left to its own tests.
+    let options = replay_html::Options {
+        pii: replay_html::PiiCheck::Skip,
+        ..replay_html::Options::default()
+    };
     for (name, input, expect) in cases {
-        let outcome = replay_html::bundle(&input, &replay_html::Options::default());
+        let outcome = replay_html::bundle(&input, &options);
         let problem = match (&expect, &outcome) {
             (Expect::Error(text), Err(err)) => {
                 let message = format!("{err:#}");
