@@ -38,6 +38,7 @@ pub mod payload;
 pub mod pii;
 pub mod recording;
 pub mod redact;
+pub mod source;
 pub mod terminal;
 
 use std::io::Write;

@@ -15,6 +15,7 @@ use replay_html::batch::{Batch, Outcome};
 use replay_html::files::{self, Source};
 use replay_html::input::{self, Input, Read};
 use replay_html::inspect::{FailureReport, InputReport, Inspection};
+use replay_html::source::posthog::{self, PosthogUrl};
 
 /// Prints a line for people on standard error, with the control characters of any text from
 /// the recording escaped ([`replay_html::terminal::printable`]).
@@ -64,6 +65,10 @@ enum Command {
 }
 
 const BUNDLE_EXAMPLES: &str = "\
+A PostHog replay URL is an input too: the recording is fetched with a personal API key
+(scope session_recording:read) from POSTHOG_API_KEY or --api-key-file; a project's
+replay list with --out-dir bundles every recording in it; a shared link needs no key.
+
 Inputs (found from the content, not the file name): a PostHog recording export
 (\"Export to file\", versions 2023-04-28 and 2022-12-02), PostHog snapshot JSONL
 (also as snappy blocks), a JSON array of rrweb events, posthog-js capture requests
@@ -71,6 +76,9 @@ Inputs (found from the content, not the file name): a PostHog recording export
 Several inputs, or a folder of them, make one page that lists its recordings.
 
 Examples:
+  replay-html bundle https://us.posthog.com/project/123/replay/0193…   writes 0193….html
+  replay-html bundle https://eu.posthog.com/project/123/replay --out-dir archive/ --since 30d
+                                                              every recording of the last 30 days
   replay-html bundle export-0193…-ph-recording.json          writes export-0193…-ph-recording.html
   replay-html bundle recording.json -o replay.html --title \"Checkout bug, ticket 4711\"
   replay-html bundle recording.json --offline --strip-person --strip-network-bodies --mask-text
@@ -109,12 +117,13 @@ Install, for example:
 
 #[derive(clap::Args)]
 struct BundleArgs {
-    /// The recordings to bundle: files, folders or glob patterns; `-` reads standard input.
+    /// The recordings to bundle: a PostHog replay URL, or files, folders or glob patterns; `-`
+    /// reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 
     /// Where to write the page; `-` writes standard output. [default: the input's name with
-    /// `.html`, in the current folder]
+    /// `.html` (a PostHog recording's session id), in the current folder]
     #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
 
@@ -150,11 +159,18 @@ struct BundleArgs {
 
     #[command(flatten)]
     redaction: RedactionArgs,
+
+    #[command(flatten)]
+    posthog: PosthogArgs,
+
+    #[command(flatten)]
+    list: ListArgs,
 }
 
 #[derive(clap::Args)]
 struct InspectArgs {
-    /// The inputs: files, folders or glob patterns; `-` reads standard input.
+    /// The inputs: a PostHog replay URL, or files, folders or glob patterns; `-` reads
+    /// standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 
@@ -169,6 +185,9 @@ struct InspectArgs {
 
     #[command(flatten)]
     redaction: RedactionArgs,
+
+    #[command(flatten)]
+    posthog: PosthogArgs,
 }
 
 #[derive(clap::Args)]
@@ -189,6 +208,150 @@ struct ExtractArgs {
     /// Write every recording the input holds into this folder, an export each.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    posthog: PosthogArgs,
+}
+
+/// How to read from PostHog's API, when an input is a PostHog URL.
+#[derive(clap::Args)]
+#[command(next_help_heading = "PostHog (when the input is a PostHog URL)")]
+struct PosthogArgs {
+    /// Read the personal API key from this file (its first line) instead of the
+    /// POSTHOG_API_KEY environment variable. The key needs the scope session_recording:read.
+    #[arg(long, value_name = "FILE")]
+    api_key_file: Option<PathBuf>,
+
+    /// Ask PostHog for JSONL (true), or for its stored snappy blocks (false: less to download).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    api_decompress: bool,
+
+    /// How many block requests run at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    api_parallel: u16,
+
+    /// Seconds to wait for PostHog to connect and to start answering before trying again.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    api_timeout: f64,
+}
+
+impl PosthogArgs {
+    fn settings(&self) -> Result<posthog::Settings> {
+        let mut settings = posthog::Settings {
+            key: posthog::ApiKey::load(self.api_key_file.as_deref())?,
+            decompress: self.api_decompress,
+            parallel: self.api_parallel.into(),
+            timeout: std::time::Duration::from_secs_f64(self.api_timeout),
+            ..posthog::Settings::default()
+        };
+        // The first wait before a retry; the tests shorten it.
+        if let Some(ms) = std::env::var("REPLAY_HTML_API_BACKOFF_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            settings.backoff = std::time::Duration::from_millis(ms);
+        }
+        Ok(settings)
+    }
+
+    /// Fetches the recording a PostHog URL names, as an input; prints PostHog's warnings.
+    fn fetch(&self, url: &PosthogUrl) -> Result<Input> {
+        let listener = TerminalListener::new();
+        let mut client = posthog::Client::new(&url.site, self.settings()?, listener.clone());
+        let fetched = client.fetch_url(url);
+        listener.finish();
+        let fetched = fetched?;
+        for warning in &fetched.warnings {
+            say!("replay-html: warning: {warning}");
+        }
+        fetched.into_input()
+    }
+}
+
+/// Which recordings of a project's replay list to bundle.
+#[derive(clap::Args)]
+#[command(next_help_heading = "PostHog (when the input is a PostHog URL)")]
+struct ListArgs {
+    /// With a project's replay list: recordings from this long ago (3d, 24h, 2w) or this date
+    /// (2025-01-31).
+    #[arg(long, value_name = "WHEN", default_value = "3d")]
+    since: String,
+
+    /// With a project's replay list: recordings up to this long ago or this date.
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+
+    /// With a project's replay list: only this person's recordings (a distinct id).
+    #[arg(long, value_name = "DISTINCT_ID")]
+    person: Option<String>,
+
+    /// With a project's replay list: at most this many recordings (the newest first).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+}
+
+fn parse_seconds(text: &str) -> Result<f64> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
+        _ => bail!("expected seconds, more than 0 and at most 3600"),
+    }
+}
+
+/// The PostHog URL among the inputs, when there is one: it is then the only input.
+fn posthog_input(inputs: &[PathBuf]) -> Result<Option<PosthogUrl>> {
+    let urls: Vec<&str> = inputs
+        .iter()
+        .filter_map(|p| p.to_str())
+        .filter(|p| posthog::is_url(p))
+        .collect();
+    match (urls.as_slice(), inputs.len()) {
+        ([], _) => Ok(None),
+        ([url], 1) => PosthogUrl::parse(url).map(Some),
+        _ => bail!("a PostHog URL is read on its own: give it as the only input"),
+    }
+}
+
+/// Tells how fetching goes: a bar of block requests on a terminal, and waits and retries.
+struct TerminalListener {
+    bar: Option<ProgressBar>,
+}
+
+impl TerminalListener {
+    fn new() -> Arc<TerminalListener> {
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0).with_message("fetching blocks");
+            bar.set_style(
+                ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} requests")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Arc::new(TerminalListener { bar })
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl posthog::Listener for TerminalListener {
+    fn notice(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(replay_html::terminal::printable(&format!(
+                "replay-html: {message}"
+            ))),
+            None => say!("replay-html: {message}"),
+        }
+    }
+
+    fn progress(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
 }
 
 /// How the page starts; whoever opens it can change each.
@@ -354,6 +517,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn bundle(args: BundleArgs) -> Result<()> {
+    if let Some(url) = posthog_input(&args.inputs)? {
+        return bundle_posthog(args, url);
+    }
     let sources = files::sources(&args.inputs)?;
     let progress = args
         .out_dir
@@ -429,6 +595,80 @@ fn bundle(args: BundleArgs) -> Result<()> {
         };
         say!(
             "replay-html: wrote {} ({read_as}, {bytes} bytes)",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Bundles a PostHog URL: one recording into a page, or a project's replay list into a folder.
+fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
+    let mut options = replay_html::Options {
+        title: args.title,
+        offline: args.offline,
+        redaction: args.redaction.redaction(),
+        viewer: args.viewer.settings(),
+        progress: None,
+        pii: if args.fail_on_pii {
+            replay_html::PiiCheck::Fail
+        } else {
+            replay_html::PiiCheck::Warn
+        },
+    };
+    if let posthog::Target::Project { project } = &url.target {
+        let out_dir = args.out_dir.context(
+            "a project's replay list makes a page for each recording: give --out-dir DIR",
+        )?;
+        let listener = TerminalListener::new();
+        let client = posthog::Client::new(&url.site, args.posthog.settings()?, listener.clone());
+        let filters = posthog::ListFilters {
+            since: Some(args.list.since),
+            until: args.list.until,
+            person: args.list.person,
+            limit: args.list.limit,
+        };
+        let outcomes =
+            posthog::bundle_list(&client, project, &filters, &out_dir, args.force, &options);
+        listener.finish();
+        return report_batch(outcomes?);
+    }
+    let input = args.posthog.fetch(&url)?;
+    let (format, recording) = input.read()?;
+    let name = format!("recording {}", recording.id_among(0));
+    if options.viewer.start.is_none() {
+        options.viewer.start = url.start_ms(recording.start());
+    }
+    for warning in &recording.warnings {
+        say!("replay-html: warning: {name}: {warning}");
+    }
+    let output = match (args.output, &args.out_dir) {
+        (Some(path), _) if path == Path::new("-") => None,
+        (Some(path), _) => Some(path),
+        (None, dir) => Some(posthog::page_path(
+            dir.as_deref().unwrap_or(Path::new("")),
+            &recording.id_among(0),
+        )),
+    };
+    if let Some(dir) = &args.out_dir {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the folder {}", dir.display()))?;
+    }
+    let write = |out: &mut dyn Write| {
+        replay_html::write_page(std::slice::from_ref(&recording), &options, out)
+            .with_context(|| format!("could not bundle {name}"))
+    };
+    let warnings = match &output {
+        None => write(&mut io::stdout().lock())?,
+        Some(path) => files::write_atomically(path, write)
+            .with_context(|| format!("could not write {}", path.display()))?,
+    };
+    for warning in &warnings {
+        say!("replay-html: warning: {name}: {warning}");
+    }
+    if let Some(path) = output {
+        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
+        say!(
+            "replay-html: wrote {} ({format} from PostHog, {bytes} bytes)",
             path.display()
         );
     }
@@ -523,7 +763,11 @@ fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
 /// one JSON document with `recordings` and `failures`) is always printed, and the run fails
 /// when anything could not be read.
 fn inspect(args: InspectArgs) -> Result<()> {
-    let sources = files::sources(&args.inputs)?;
+    let url = posthog_input(&args.inputs)?;
+    let sources = match &url {
+        Some(url) => vec![url_source(url)],
+        None => files::sources(&args.inputs)?,
+    };
     let mut inspection = Inspection {
         inputs: Vec::with_capacity(sources.len()),
         recordings: Vec::new(),
@@ -534,9 +778,12 @@ fn inspect(args: InspectArgs) -> Result<()> {
     let mut input_sources = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         let file_bytes = fs::metadata(&source.path).ok().map(|m| m.len());
-        let input = match source.read() {
-            Err(err) => Err(anyhow::anyhow!("{}", err.root_cause())),
-            Ok(bytes) => Input::new(bytes),
+        let input = match &url {
+            Some(url) => args.posthog.fetch(url),
+            None => match source.read() {
+                Err(err) => Err(anyhow::anyhow!("{}", err.root_cause())),
+                Ok(bytes) => Input::new(bytes),
+            },
         };
         match input {
             Ok(input) => {
@@ -609,8 +856,14 @@ fn inspect(args: InspectArgs) -> Result<()> {
 }
 
 fn extract(args: ExtractArgs) -> Result<()> {
-    let sources = files::sources(std::slice::from_ref(&args.input))?;
-    let inputs = load(&sources)?;
+    let (sources, inputs) = match posthog_input(std::slice::from_ref(&args.input))? {
+        Some(url) => (vec![url_source(&url)], vec![args.posthog.fetch(&url)?]),
+        None => {
+            let sources = files::sources(std::slice::from_ref(&args.input))?;
+            let inputs = load(&sources)?;
+            (sources, inputs)
+        }
+    };
     let name = names(&sources, &[0]);
     let mut recordings = input::read_inputs(&inputs)
         .into_iter()
@@ -696,6 +949,13 @@ fn recording_ids(recordings: &[replay_html::Recording]) -> String {
         .map(|(n, r)| r.id_among(n))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How messages name a PostHog URL read as an input.
+fn url_source(url: &PosthogUrl) -> Source {
+    Source {
+        path: PathBuf::from(&url.text),
+    }
 }
 
 /// Reads and unwraps every source; the first that fails stops the run.

@@ -47,6 +47,9 @@ pub struct Summary {
     pub person: Option<Value>,
     /// Who the person is, read from it.
     pub who: Who,
+    /// The recording's page at its source (PostHog), when it was fetched from there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// Epoch milliseconds of the first event.
     pub start_timestamp: f64,
     /// Milliseconds from the first to the last event.
@@ -197,6 +200,7 @@ impl<'r> Payload<'r> {
             browser: person_property_with_version(recording.person.as_ref(), "$browser"),
             os: person_property_with_version(recording.person.as_ref(), "$os"),
             person: recording.person.clone(),
+            link: recording.link.clone(),
             start_timestamp: start,
             duration: recording.duration(),
             first_url: recording.first_url(),

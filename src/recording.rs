@@ -196,6 +196,9 @@ pub struct Recording<'a> {
     pub session_id: Option<String>,
     /// PostHog's person object, when the input carries one.
     pub person: Option<Value>,
+    /// Where the recording can be seen at its source (its page in PostHog), when it was fetched
+    /// from there: an `http` or `https` address.
+    pub link: Option<String>,
     /// Windows in order of first appearance (by time); each has a FullSnapshot.
     pub windows: Vec<Window<'a>>,
     /// Problems that were recovered from, worded for the user.
@@ -389,6 +392,39 @@ pub enum Under<'w> {
     RawWindow(&'w RawValue),
     /// The event's own `windowId` (an event without one: the unnamed window `""`).
     Own,
+}
+
+/// What a source tells about a recording beside its events (PostHog's API gives the session id,
+/// the person and the recording's address, which snapshot JSONL lacks).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    pub session_id: Option<String>,
+    pub person: Option<Value>,
+    /// The recording's page at its source; kept only when it is an `http`/`https` address.
+    pub link: Option<String>,
+}
+
+impl Metadata {
+    /// Fills in what the recording does not say itself (its events decide everything else).
+    pub fn apply(&self, recording: &mut Recording) {
+        if recording.session_id.is_none() {
+            recording.session_id = self.session_id.clone().filter(|s| !s.is_empty());
+        }
+        if recording.person.is_none() {
+            recording.person = self.person.clone().filter(|p| !p.is_null());
+        }
+        if let Some(link) = self.link.as_deref().filter(|l| is_web_address(l)) {
+            recording.link = Some(link.to_owned());
+        }
+    }
+}
+
+/// Whether a text is an `http:` or `https:` address (and so safe as a link's target: never
+/// `javascript:` or `data:`).
+pub fn is_web_address(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !text.chars().any(char::is_control)
 }
 
 /// Collects events window by window and turns them into a playable [`Recording`].
@@ -594,6 +630,7 @@ impl<'a> RecordingBuilder<'a> {
         Ok(Recording {
             session_id: self.session_id,
             person: self.person,
+            link: None,
             windows,
             warnings: self.warnings,
             out_of_order: self.out_of_order,

@@ -28,7 +28,7 @@ use serde_json::value::RawValue;
 
 pub use container::Container;
 
-use crate::recording::{Recording, RecordingBuilder, Under};
+use crate::recording::{Metadata, Recording, RecordingBuilder, Under};
 
 /// The input formats replay-html reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,8 @@ pub struct Input {
     text: String,
     /// For a page replay-html wrote: the recordings it carries.
     page: Option<Vec<bundle::PageRecording>>,
+    /// What the source told about the recording beside the bytes (PostHog's API).
+    metadata: Option<Metadata>,
 }
 
 impl Input {
@@ -89,7 +91,15 @@ impl Input {
             container,
             text,
             page,
+            metadata: None,
         })
+    }
+
+    /// Adds what the source told about the recording: each recording read from this input
+    /// gets the session id, person and link it does not carry itself.
+    pub fn with_metadata(mut self, metadata: Metadata) -> Input {
+        self.metadata = Some(metadata);
+        self
     }
 
     /// What the input was wrapped in.
@@ -147,12 +157,20 @@ impl<'a> Read<'a> {
 /// requests, which are read together (a session's events are spread over many requests) and
 /// give one recording per session, after the others. An input that cannot be read gives one
 /// failed [`Read`], and the rest goes on.
-pub fn read_inputs(inputs: &[Input]) -> Vec<Read<'_>> {
+pub fn read_inputs<'a>(inputs: &'a [Input]) -> Vec<Read<'a>> {
     let mut reads = Vec::new();
     let mut sessions = capture::Sessions::new();
     let mut captures = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let read = |format, recording| Read::of_input(i, format, recording);
+        let read = |format, recording: Result<Recording<'a>>| {
+            let recording = recording.map(|mut recording| {
+                if let Some(metadata) = &input.metadata {
+                    metadata.apply(&mut recording);
+                }
+                recording
+            });
+            Read::of_input(i, format, recording)
+        };
         if let Some(page) = &input.page {
             reads.extend(
                 page.iter()
@@ -359,7 +377,13 @@ fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
             builder.extend(&events, Under::Window(id));
         }
     }
-    builder.finish()
+    let mut recording = builder.finish()?;
+    Metadata {
+        link: summary["link"].as_str().map(str::to_owned),
+        ..Metadata::default()
+    }
+    .apply(&mut recording);
+    Ok(recording)
 }
 
 /// A JSON syntax error as one phrase that names the line and column.
