@@ -664,3 +664,84 @@ fn the_links_moment_becomes_the_start_and_inspect_and_extract_read_urls() {
     let export: Value = serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
     assert_eq!(export["data"]["id"], id.as_str());
 }
+
+#[test]
+fn a_mobile_recording_gives_the_page_its_file_gives() {
+    let jsonl = std::fs::read_to_string(common::fixture("mobile/android-diffs.jsonl")).unwrap();
+    let mut mobile = real_recording("01a20384-0000-7000-8000-0000000000a1");
+    mobile.info["snapshot_source"] = json!("mobile");
+    mobile.info["person"] = Value::Null;
+    // A block a line: 16 blocks.
+    mobile.blocks = posthog_server::blocks_of(&jsonl, 1);
+    let server = StandIn::start(vec![mobile]);
+    let dir = tempfile::tempdir().unwrap();
+    let from_api = dir.path().join("api.html");
+    run_ok(
+        &[
+            "bundle",
+            &recording_url(&server, "01a20384-0000-7000-8000-0000000000a1"),
+            "--api-decompress=false",
+            "-o",
+            from_api.to_str().unwrap(),
+        ],
+        Some(KEY),
+    );
+    let from_file = dir.path().join("file.html");
+    common::bundle_with(
+        &[common::fixture("mobile/android-diffs.jsonl")],
+        &from_file,
+        &["--title", "01a20384-0000-7000-8000-0000000000a1"],
+    );
+    let (mut api, api_events) = contents_without_link(&from_api);
+    let (file, file_events) = contents_without_link(&from_file);
+    assert_eq!(api["sessionId"], "01a20384-0000-7000-8000-0000000000a1");
+    api.as_object_mut()
+        .unwrap()
+        .insert("sessionId".into(), Value::Null);
+    assert_eq!((api, api_events), (file, file_events));
+    assert_block_requests(&server);
+}
+
+/// In the browser, the page from a URL plays as any page does (its policy holds: it fetches
+/// nothing), and its header links to the recording in PostHog, in a new tab, without referrer.
+#[test]
+fn the_page_links_to_the_recording_in_posthog() {
+    if !common::browser_available() {
+        return;
+    }
+    let id = session_id();
+    let server = StandIn::start(vec![real_recording(&id)]);
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("api.html");
+    run_ok(
+        &[
+            "bundle",
+            &recording_url(&server, &id),
+            "-o",
+            page.to_str().unwrap(),
+        ],
+        Some(KEY),
+    );
+    let from_file = dir.path().join("file.html");
+    common::bundle(
+        &common::fixture("real/export-2023-04-28-uuid-windows.json"),
+        &from_file,
+    );
+    for report in common::drive(&page, &[]) {
+        common::assert_plays_cleanly(&report);
+        assert_eq!(
+            report["topDocument"]["links"],
+            json!([{"text": "View in PostHog", "href": recording_url(&server, &id), "target": "_blank", "rel": "noopener noreferrer"}]),
+            "{report}"
+        );
+    }
+    for report in common::drive(&from_file, &[]) {
+        assert_eq!(report["topDocument"]["links"], json!([]), "{report}");
+        assert!(
+            !report["topDocument"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("View in PostHog")
+        );
+    }
+}

@@ -9,9 +9,10 @@
 //           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
 //           page itself that the page's policy let through], blocked: [urls it stopped],
 //           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
-//           topDocument: {images, inlineHandlers, text, markers, inspector?, tips?} (the viewer's
-//           own page, not the replay: its text, the markers' labels, and with --inspector the
-//           inspector's text and the markers' tooltips) }
+//           topDocument: {images, inlineHandlers, text, markers, links, inspector?, tips?} (the
+//           viewer's own page, not the replay: its text, the markers' labels, its visible links
+//           ({text, href, target, rel}), and with --inspector the inspector's text and the
+//           markers' tooltips) }
 //
 // --inspector also opens, before the report is taken, the details of the last request in the
 // inspector's network list (when there is one) and hovers every marker for its tooltip, and
@@ -119,6 +120,8 @@ try {
       inlineHandlers: [...document.querySelectorAll('*')]
         .filter((element) => [...element.attributes].some((a) => a.name.toLowerCase().startsWith('on'))).length,
       text: document.body.innerText,
+      links: [...document.querySelectorAll('a[href]')].filter((a) => !a.closest('[hidden]'))
+        .map((a) => ({ text: a.textContent, href: a.getAttribute('href'), target: a.target, rel: a.rel })),
     };
     if (inspector) top.inspector = document.getElementById('inspector')?.textContent ?? '';
     top.markers = [...document.querySelectorAll('.marker')].map((marker) => marker.getAttribute('aria-label'));
