@@ -285,7 +285,8 @@ struct ListArgs {
     #[arg(long, value_name = "DISTINCT_ID")]
     person: Option<String>,
 
-    /// With a project's replay list: at most this many recordings (the newest first).
+    /// With a project's replay list: at most this many recordings, in the order PostHog lists
+    /// them.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
 }
