@@ -745,3 +745,26 @@ fn the_page_links_to_the_recording_in_posthog() {
         );
     }
 }
+
+#[test]
+fn a_recording_still_going_on_is_bundled_up_to_now_with_a_warning() {
+    let mut ongoing = real_recording("01a20384-0000-7000-8000-0000000000b1");
+    ongoing.info["ongoing"] = json!(true);
+    let server = StandIn::start(vec![ongoing]);
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("pages");
+    let list = format!("{}/project/{PROJECT}/replay", server.base);
+    for _ in 0..2 {
+        // Never up to date while it goes on: made both times.
+        let output = run_ok(
+            &["bundle", &list, "--out-dir", out_dir.to_str().unwrap()],
+            Some(KEY),
+        );
+        let said = stderr(&output);
+        assert!(
+            said.contains("is still being recorded: the page holds it up to now"),
+            "{said}"
+        );
+        assert!(said.contains("made 1, skipped 0"), "{said}");
+    }
+}
