@@ -12,12 +12,16 @@ use serde_json::Value;
 
 use common::{browser_available, bundle_with, fixture};
 
-/// Opens a page and reads what the replayed screen shows at each moment (ms of session time).
+/// Opens a page and reads what the replayed screen shows at each moment (ms of session time),
+/// in the first engine the browser tests run in (tests/browser/engines.mjs).
 fn frames(page: &Path, moments: &[u64], extra: &[&str]) -> Vec<Value> {
+    let engines = common::browser_engines();
+    let engine = engines.first().map_or("chromium", String::as_str);
     let mut command = Command::new("node");
     command
         .arg(common::repo().join("tests/browser/mobile.mjs"))
-        .arg(page);
+        .arg(page)
+        .args(["--engine", engine]);
     for at in moments {
         command.args(["--at", &at.to_string()]);
     }

@@ -3,7 +3,7 @@
 // browser tests (tests/mobile_browser.rs) run it and assert on the report; run it by hand to
 // look at a page:
 //
-//   node tests/browser/mobile.mjs replay.html [--at MS]... [--window ID] [--screenshot shot.png]
+//   node tests/browser/mobile.mjs replay.html [--engine NAME] [--at MS]... [--window ID] [--screenshot shot.png]
 //
 // Report: { ready: {ok, error?}, duration, windows, pageErrors, consoleErrors,
 //           frames: [{at, window, width, height, mobile (the player is drawn as a phone),
@@ -16,36 +16,32 @@
 //                     keyboard: {height} or null, clock: text or null, navigation: text or null,
 //                     touch: {left, top, active} or null}] }
 // Moments are in ms of session time; each is reached with replayHtml.goto.
-import { chromium } from 'playwright-core';
+import { launch } from './engines.mjs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const file = args[0];
 if (!file) {
-  console.error('usage: node mobile.mjs PAGE.html [--at MS]... [--window ID] [--screenshot OUT.png]');
+  console.error('usage: node mobile.mjs PAGE.html [--engine NAME] [--at MS]... [--window ID] [--screenshot OUT.png]');
   process.exit(2);
 }
 const moments = [];
 let pinned = null;
 let screenshot = null;
+let engine = 'chromium';
 for (let i = 1; i < args.length; i++) {
   if (args[i] === '--at') moments.push(Number(args[++i]));
   else if (args[i] === '--window') pinned = args[++i];
   else if (args[i] === '--screenshot') screenshot = args[++i];
+  else if (args[i] === '--engine') engine = args[++i];
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const report = { pageErrors: [], consoleErrors: [], frames: [] };
+// The engine is started by engines.mjs (#17's driver layer), as for every browser test.
+const browser = await launch(engine);
+const report = { engine, frames: [] };
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => report.pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') report.consoleErrors.push(message.text());
-  });
   await page.goto(pathToFileURL(resolve(file)).href);
   report.ready = await page.evaluate(() => Promise.race([
     window.replayHtml.ready.then(() => ({ ok: true }), (error) => ({ ok: false, error: error.message })),
@@ -61,11 +57,13 @@ try {
       const player = document.querySelector('.window-player.is-current');
       const doc = player && player.querySelector('iframe') && player.querySelector('iframe').contentDocument;
       if (!doc) return null;
-      return Promise.all([...doc.images].map((img) => img.decode().catch(() => null)));
+      return Promise.all([...doc.images].map((img) => img.decode().catch(() => null))).then(() => null);
     });
     report.frames.push(await page.evaluate(readFrame, at));
   }
   if (screenshot) await page.screenshot({ path: screenshot });
+  report.pageErrors = page.problems.pageErrors;
+  report.consoleErrors = page.problems.consoleErrors;
 } catch (error) {
   report.error = String(error && error.stack ? error.stack : error);
 } finally {
