@@ -22,6 +22,11 @@
 // recordings do); the table says which window each shows.
 //
 // Chromium is Debian's (CHROMIUM overrides /usr/bin/chromium), started as the tests start it.
+//
+// A second table gives replay-html's page in each engine of REPLAY_HTML_ENGINES (default
+// chromium,firefox,webkit), driven by tests/browser/engines.mjs, the same median of loads,
+// each in a fresh page. WebKit runs no script before the page's own (classic WebDriver): its
+// first frame is read once the page has loaded, so it is an upper bound.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -201,3 +206,37 @@ console.log('|---|---:|---:|---:|---:|---:|');
 console.log(line('replay-html', ours));
 console.log(line('naive rrweb-player', naive));
 console.log(`| replay-html / naive | | | | ${(ours.firstFrame / naive.firstFrame).toFixed(2)} | ${(ours.seek / naive.seek).toFixed(2)} |`);
+
+// replay-html's page in each engine, beside Chromium's.
+const engines = await import(pathToFileURL(join(root, 'tests/browser/engines.mjs')).href);
+const perEngine = [];
+for (const engine of engines.selectedEngines()) {
+  const why = engines.missing(engine);
+  if (why) {
+    perEngine.push(`| ${engine} | not run: ${why} | | |`);
+    continue;
+  }
+  const browser = await engines.launch(engine);
+  const loads = [];
+  try {
+    for (let load = 0; load < LOADS; load++) {
+      const page = await browser.newPage({ viewport: VIEWPORT, init: watchReplayHtmlReady, early: false });
+      await page.goto(pathToFileURL(files['replay-html']).href);
+      const firstFrame = await page.evaluate(() => window.__firstFrame);
+      const seek = await page.evaluate(pages['replay-html'].seek);
+      await page.close();
+      if (page.problems.pageErrors.length) throw new Error(`${engine}: ${page.problems.pageErrors.join('; ')}`);
+      loads.push({ firstFrame, seek: seek.ms });
+    }
+  } finally {
+    await browser.close();
+  }
+  const first = median(loads.map((l) => l.firstFrame));
+  const seek = median(loads.map((l) => l.seek));
+  const bound = engine === 'webkit' ? '≤ ' : '';
+  perEngine.push(`| ${engine} ${browser.version} | ${bound}${first.toFixed(0)} | ${seek.toFixed(0)} | ${(first / ours.firstFrame).toFixed(2)} / ${(seek / ours.seek).toFixed(2)} |`);
+}
+console.log('');
+console.log('| replay-html in | first frame ms | seek to end ms | / Chromium above (first frame / seek) |');
+console.log('|---|---:|---:|---:|');
+for (const row of perEngine) console.log(row);

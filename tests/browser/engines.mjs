@@ -39,7 +39,7 @@ import { join } from 'node:path';
 
 export const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
 /** The engines the tests run in when REPLAY_HTML_ENGINES is unset. */
-export const DEFAULT_ENGINES = ['chromium'];
+export const DEFAULT_ENGINES = ['chromium', 'firefox', 'webkit'];
 const require = createRequire(import.meta.url);
 
 /** The engines REPLAY_HTML_ENGINES asks for (DEFAULT_ENGINES when unset). */
@@ -407,7 +407,12 @@ class FirefoxPage extends BasePage {
       if (message.type() === 'error') this.problems.consoleErrors.push(message.text());
       if (message.type() === 'warn' || message.type() === 'warning') this.problems.consoleWarnings.push(message.text());
     });
-    raw.on('pageerror', (error) => this.problems.pageErrors.push(String(error.message || error)));
+    raw.on('pageerror', (error) => {
+      // Firefox reports what the page's policy stopped as an error of the page's, not a
+      // message: it is the browser's report, as Chromium's console message is.
+      const text = String(error.message || error);
+      (text.startsWith('Content-Security-Policy: ') ? this.problems.consoleErrors : this.problems.pageErrors).push(text);
+    });
     raw.on('dialog', (dialog) => {
       this.problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
       dialog.dismiss().catch(() => {});
@@ -419,7 +424,8 @@ class FirefoxPage extends BasePage {
   }
 
   run(expression) { return this.raw.evaluate(expression); }
-  press(key) { return this.raw.keyboard.press(key); }
+  // Puppeteer's BiDi keyboard knows the space bar only as ' '.
+  press(key) { return this.raw.keyboard.press(key === 'Space' ? ' ' : key); }
   mouseMove(x, y) { return this.raw.mouse.move(x, y); }
   mouseClick(x, y) { return this.raw.mouse.click(x, y); }
   async screenshot(options) { await this.raw.screenshot(options); }
@@ -516,7 +522,9 @@ const RESOURCE_URLS = `(() => {
 async function launchWebKit(preferences) {
   const xvfb = await startXvfb();
   const port = await freePort();
-  const env = { ...process.env, DISPLAY: xvfb.display };
+  // Without a GPU, WebKitGTK's DMA-BUF renderer draws a frame or two a second under Xvfb (the
+  // replay's clock samples them); shared-memory rendering keeps up.
+  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', ...process.env, DISPLAY: xvfb.display };
   delete env.WAYLAND_DISPLAY;
   let configHome = null;
   if (preferences.reducedMotion === 'reduce') {
@@ -535,6 +543,9 @@ async function launchWebKit(preferences) {
     xvfb.process.kill();
     if (configHome) rmSync(configHome, { recursive: true, force: true });
   };
+  // The driver (and the browser it started) and Xvfb end with this process, however it ends.
+  process.on('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
   async function call(method, path, body) {
     const response = await fetch(base + path, {
       method,
@@ -566,6 +577,9 @@ async function launchWebKit(preferences) {
   const args = ['--automation'];
   if (preferences.colorScheme === 'dark') args.push('--dark-mode');
   let version = 'unknown';
+  // WebKitWebDriver holds one session at a time: a page left open by a failed scenario is
+  // closed when the next one opens.
+  let current = null;
   return {
     engine: 'webkit',
     get version() { return version; },
@@ -573,6 +587,7 @@ async function launchWebKit(preferences) {
       if (options.init && options.early) {
         throw new Unsupported('webkit', 'classic WebDriver runs no script before the page\'s own (no init scripts)');
       }
+      if (current) await current.close();
       const session = await call('POST', '/session', {
         capabilities: {
           alwaysMatch: {
@@ -583,6 +598,7 @@ async function launchWebKit(preferences) {
       });
       version = session.capabilities.browserVersion;
       const page = new WebKitPage(call, `/session/${session.sessionId}`, options);
+      current = page;
       await page.setViewport(options.viewport || { width: 1280, height: 800 });
       return page;
     },
@@ -625,13 +641,13 @@ class WebKitPage extends BasePage {
 
   async afterLoad() {
     await this.command('POST', '/execute/sync', { script: `${WEBKIT_HOOKS}; return null;`, args: [] });
-    if (this.options.init) await this.run(asCall(this.options.init));
+    if (this.options.init) await this.run(`(${this.options.init})(), null`);
   }
 
   async run(expression) {
     const result = await this.command('POST', '/execute/async', {
       script: `const done = arguments[arguments.length - 1];
-        Promise.resolve().then(() => ${expression}).then(
+        Promise.resolve().then(() => (${expression})).then(
           (value) => done({ value: value === undefined ? null : value }),
           (error) => done({ error: String(error && error.stack ? error.message + '\\n' + error.stack : error) }));`,
       args: [],
@@ -724,6 +740,8 @@ class WebKitPage extends BasePage {
   }
 
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     await this.dismissDialog();
     await this.collectProblems();
     try {
@@ -767,7 +785,9 @@ export async function launch(engine) {
       const { browser } = await browserFor(options);
       const raw = await browser.newPage();
       await raw.setViewport(options.viewport || { width: 1280, height: 800 });
-      if (options.init) await raw.evaluateOnNewDocument(options.init);
+      // Firefox runs preload scripts in every frame, the replay's included: the test's script
+      // is for the page itself.
+      if (options.init) await raw.evaluateOnNewDocument(`if (window === window.top) (${options.init})()`);
       return new FirefoxPage(raw, options);
     },
     async close() { for (const started of running.values()) await (await started).browser.close(); },

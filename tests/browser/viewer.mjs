@@ -8,8 +8,9 @@
 // CONFIG: {expected: path of expected.json, pages: {name: path of a page} (the pages the
 // scenarios open, by the names they use: viewer.rs pages_of must list them), dir: a folder for
 // host pages, scenarios: [names], screenshots: folder or null, engine: chromium, firefox or
-// webkit}. Prints one JSON object: {scenarioName: {ok: true} or {ok: false, error} or
-// {ok: null, unsupported: what the engine cannot do here}}.
+// webkit}. Prints one JSON object: {scenarioName: {ok: true, notChecked?: [check: why]} or
+// {ok: false, error} or {ok: null, unsupported: what the engine cannot do here}}; notChecked
+// lists the checks of a scenario the engine cannot make here (see engines.mjs).
 import { launch, Unsupported } from './engines.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,21 @@ async function open(target, options = {}) {
     assert.deepEqual(problems, [], 'the page threw, logged, opened a dialog or made a request');
   };
   return page;
+}
+
+/** Checks the current scenario leaves out, each with the reason (what the engine cannot do). */
+let notChecked = [];
+
+/** Like open, with an `init` that must run before the page's scripts; where the engine cannot
+ *  (see engines.mjs), null, and the check is listed as not made. */
+async function openEarly(target, what, options) {
+  try {
+    return await open(target, options);
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    notChecked.push(`${what}: ${error.message}`);
+    return null;
+  }
 }
 
 async function ready(page) {
@@ -269,7 +285,7 @@ const scenarios = {
     await copying.click('#copy-link');
     await copying.waitForFunction(() => window.copied);
     assert.equal(await copying.evaluate(() => window.copied), url('default', '#t=4.6s'));
-    assert.equal(await copying.textContent('#copy-link'), 'Link copied');
+    await copying.waitForFunction(() => document.getElementById('copy-link').textContent === 'Link copied', null, { timeout: 5000 });
     await copying.done();
     const refusing = await open(url('default'), { init: () => Object.defineProperty(navigator, 'clipboard', { value: undefined }), early: false });
     await ready(refusing);
@@ -300,12 +316,14 @@ const scenarios = {
       });
       return samples;
     });
-    await page.evaluate(() => Promise.all([replayHtml.setSkipInactive(false), replayHtml.setSpeed(4), replayHtml.goto(10_000)]));
+    // At 1x: the first frame of window 2 can take most of a second in WebKit under load, and
+    // faster the clock would pass window 2's 2 s before the next sample.
+    await page.evaluate(() => Promise.all([replayHtml.setSkipInactive(false), replayHtml.setSpeed(1), replayHtml.goto(10_000)]));
     const samples = await playThrough();
     const sequence = samples.map(([w]) => w).filter((w, i, all) => i === 0 || w !== all[i - 1]);
     assert.deepEqual(sequence, expected.windowSequence.map(String));
     // Window 2 is on screen only from the moment it opens, and until soon after its last
-    // event (a sample can come a frame before the clock's own step: a frame under load at 4x
+    // event (a sample can come a frame before the clock's own step: a frame under load
     // is a few hundred ms of session time).
     const slack = 1000;
     for (const [w, t] of samples) {
@@ -621,7 +639,7 @@ window.addEventListener('message', (event) => {
 
     // ?embed=1 holds from the first frame: the header, when the parser meets it, is already
     // laid out hidden (a script in <head> marks the page), not only once the viewer starts.
-    const early = await open(url('default', '?embed=1'), {
+    const early = await openEarly(url('default', '?embed=1'), 'embed: the header hidden from the first frame', {
       init: () => {
         new MutationObserver((_, observer) => {
           const masthead = document.getElementById('masthead');
@@ -631,9 +649,11 @@ window.addEventListener('message', (event) => {
         }).observe(document, { childList: true, subtree: true });
       },
     });
-    await ready(early);
-    assert.equal(await early.evaluate(() => window.mastheadAtFirst), 'none');
-    await early.done();
+    if (early) {
+      await ready(early);
+      assert.equal(await early.evaluate(() => window.mastheadAtFirst), 'none');
+      await early.done();
+    }
 
     // bundle --embed: embed mode without the query.
     const embedded = await open(url('embed'), { viewport: { width: 480, height: 300 } });
@@ -747,9 +767,10 @@ window.addEventListener('message', (event) => {
 const report = {};
 try {
   for (const name of config.scenarios) {
+    notChecked = [];
     try {
       await scenarios[name]();
-      report[name] = { ok: true };
+      report[name] = notChecked.length ? { ok: true, notChecked } : { ok: true };
     } catch (error) {
       report[name] = error instanceof Unsupported ? { ok: null, unsupported: error.message }
         : { ok: false, error: String(error && error.stack ? error.stack : error) };

@@ -108,7 +108,8 @@ pub fn window_uuids(expected: &Value) -> Vec<String> {
 /// REPLAY_HTML_ENGINES chooses, engines.mjs has the default), each with why it cannot run here,
 /// if it cannot.
 fn engines_and_what_is_missing() -> Vec<(String, Option<String>)> {
-    let selected = std::env::var("REPLAY_HTML_ENGINES").unwrap_or_else(|_| "chromium".to_owned());
+    let selected = std::env::var("REPLAY_HTML_ENGINES")
+        .unwrap_or_else(|_| "chromium,firefox,webkit".to_owned());
     let all = || -> Vec<String> {
         selected
             .split(',')
