@@ -8,6 +8,8 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 
+use crate::input::container;
+
 /// An input named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -29,15 +31,32 @@ impl Source {
         }
     }
 
-    /// Its bytes.
+    /// Its bytes: at most [`container::max_input_bytes`], and refused at once when its first
+    /// bytes are no input's (`/dev/zero`), so that an endless input does not fill the memory.
     pub fn read(&self) -> Result<Vec<u8>> {
-        let bytes = if self.is_stdin() {
-            let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+        let name = self.name();
+        let mut reader: Box<dyn Read> = if self.is_stdin() {
+            Box::new(io::stdin().lock())
         } else {
-            fs::read(&self.path)
+            Box::new(fs::File::open(&self.path).with_context(|| format!("could not read {name}"))?)
         };
-        bytes.with_context(|| format!("could not read {}", self.name()))
+        let size = fs::metadata(&self.path).map_or(0, |m| m.len());
+        let limit = container::max_input_bytes();
+        let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+        (&mut reader)
+            .take(64 << 10)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("could not read {name}"))?;
+        container::check_start(&bytes).with_context(|| format!("could not read {name}"))?;
+        reader
+            .take(limit.saturating_add(1).saturating_sub(bytes.len() as u64))
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("could not read {name}"))?;
+        if bytes.len() as u64 > limit {
+            return Err(container::too_large(limit))
+                .with_context(|| format!("could not read {name}"));
+        }
+        Ok(bytes)
     }
 
     /// When it was last changed (`None` for standard input, or when the system cannot tell).

@@ -76,6 +76,45 @@ pub fn span_in(text: &str, part: &str) -> Option<Range<usize>> {
     (end <= text.len()).then_some(start..end)
 }
 
+/// Replaces each lone surrogate escape of a JSON text (`\\ud83d` not followed by its low half, or
+/// a low half alone) by `\\ufffd`, in place: browsers' `JSON.parse` takes them, serde_json
+/// refuses them in a string it decodes. The replacement has the same length and is ASCII, so
+/// the text stays valid UTF-8 and every offset stays where it was. Returns how many it replaced.
+pub fn replace_lone_surrogates(text: &mut [u8]) -> usize {
+    fn hex4(bytes: &[u8]) -> Option<u16> {
+        let digits = std::str::from_utf8(bytes.get(..4)?).ok()?;
+        u16::from_str_radix(digits, 16).ok()
+    }
+    let mut replaced = 0;
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'\\', &text[i..]) {
+        i += at;
+        if text.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let Some(unit) = hex4(&text[i + 2..]) else {
+            i += 2;
+            continue;
+        };
+        let high = (0xd800..0xdc00).contains(&unit);
+        let low = (0xdc00..0xe000).contains(&unit);
+        let paired = high
+            && text.get(i + 6..i + 8) == Some(b"\\u")
+            && hex4(&text[i + 8..]).is_some_and(|u| (0xdc00..0xe000).contains(&u));
+        if paired {
+            i += 12;
+        } else if high || low {
+            text[i..i + 6].copy_from_slice(b"\\ufffd");
+            replaced += 1;
+            i += 6;
+        } else {
+            i += 6;
+        }
+    }
+    replaced
+}
+
 /// For `#[serde(deserialize_with)]`: a member's value as it is written, `null` included (serde
 /// reads a `null` `Option` as `None`, which would leave a `"windowId": null` uncut).
 pub fn present<'de, D: serde::Deserializer<'de>>(
@@ -127,6 +166,20 @@ mod tests {
         let field: Field = serde_json::from_str(object).unwrap();
         let span = member_span(object, field.value.get(), key)?;
         Some(format!("{}{}", &object[..span.start], &object[span.end..]))
+    }
+
+    #[test]
+    fn replaces_only_lone_surrogate_escapes() {
+        let mut text =
+            br#"["\ud83d", "\ud83d\ude00", "\\ud83d", "\udc00x", "\u00e9", "\ud83d\u0041"]"#
+                .to_vec();
+        assert_eq!(replace_lone_surrogates(&mut text), 3);
+        assert_eq!(
+            std::str::from_utf8(&text).unwrap(),
+            r#"["\ufffd", "\ud83d\ude00", "\\ud83d", "\ufffdx", "\u00e9", "\ufffd\u0041"]"#
+        );
+        let values: Vec<String> = serde_json::from_slice(&text).unwrap();
+        assert_eq!(values[0], "\u{fffd}");
     }
 
     #[test]

@@ -518,6 +518,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn bundle(args: BundleArgs) -> Result<()> {
+    if args.force && args.out_dir.is_none() {
+        bail!(
+            "--force goes with --out-dir, where it bundles pages that are up to date too; without --out-dir the page is always written"
+        );
+    }
     if let Some(url) = posthog_input(&args.inputs)? {
         return bundle_posthog(args, url);
     }
@@ -568,6 +573,16 @@ fn bundle(args: BundleArgs) -> Result<()> {
         }
         formats.push(read.format);
         recordings.push(recording);
+    }
+    if let Some(start) = options.viewer.start {
+        let longest = recordings.iter().map(|r| r.duration()).fold(0.0, f64::max);
+        if start > longest {
+            say!(
+                "replay-html: warning: --start {:.1}s is past the end of the recording, which is {:.1}s long",
+                start / 1000.0,
+                longest / 1000.0
+            );
+        }
     }
     let what = match recordings.len() {
         1 => names(&sources, &(0..sources.len()).collect::<Vec<_>>()),

@@ -479,3 +479,81 @@ fn ctrl_c_while_writing_leaves_no_temporary_file() {
         "left behind after Ctrl-C: {left:?} (temporary was {temporary})"
     );
 }
+
+#[test]
+fn endless_or_huge_input_is_refused_early() {
+    // Zeros, endlessly: refused from their first bytes.
+    let output = run(&["bundle", "/dev/zero", "-o", "-"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("control bytes, which no recording starts with"),
+        "{}",
+        stderr(&output)
+    );
+
+    // gzip that expands past the limit, which can be set.
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![b' '; 3 << 20]).unwrap();
+    let bomb = dir.path().join("bomb.json.gz");
+    fs::write(&bomb, gz.finish().unwrap()).unwrap();
+    let output = replay_html(&["inspect", bomb.to_str().unwrap()])
+        .env("REPLAY_HTML_MAX_INPUT", "2M")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("more than 2097152 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("REPLAY_HTML_MAX_INPUT"),
+        "{}",
+        stderr(&output)
+    );
+    // And so can a plain file.
+    let big = dir.path().join("big.json");
+    fs::write(&big, vec![b' '; 3 << 20]).unwrap();
+    let output = replay_html(&["inspect", big.to_str().unwrap()])
+        .env("REPLAY_HTML_MAX_INPUT", "2M")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("more than 2097152 bytes"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_start_past_the_end_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.html");
+    let output = run_ok(&[
+        "bundle",
+        fixture(EDGE).to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--start",
+        "1h",
+    ]);
+    assert!(
+        stderr(&output)
+            .contains("--start 3600.0s is past the end of the recording, which is 4.0s long"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&[
+        "bundle",
+        fixture(EDGE).to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(
+        !output.status.success(),
+        "--force without --out-dir is refused"
+    );
+    assert!(stderr(&output).contains("--out-dir"), "{}", stderr(&output));
+}

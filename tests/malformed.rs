@@ -164,6 +164,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ),
         ("a page saved with CRLF line endings", crlf, Clean),
         (
+            "an HTML page another tool wrote",
+            b"<!DOCTYPE html>\n<html><head><title>Replay</title></head><body><script>var events = [];</script></body></html>".to_vec(),
+            Error("an HTML page (or other markup) that replay-html did not write"),
+        ),
+        ("gzip inside gzip", gzip(&gzip(&export)), Clean),
+        (
             "only whitespace",
             b" \n\r\n\t  ".to_vec(),
             Error("it is empty"),
@@ -321,6 +327,22 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             Clean,
         ),
         ("a lone surrogate escape in a text", lone_surrogate, Clean),
+        (
+            "a lone surrogate escape in the session id",
+            String::from_utf8(export.clone())
+                .unwrap()
+                .replacen("\"id\":\"", "\"id\":\"\\ud83d", 1)
+                .into_bytes(),
+            Clean,
+        ),
+        (
+            "a lone surrogate escape in the person",
+            String::from_utf8(export.clone())
+                .unwrap()
+                .replacen("\"person\":{", "\"person\":{\"odd\":\"\\udc00\",", 1)
+                .into_bytes(),
+            Clean,
+        ),
     ]
 }
 

@@ -41,13 +41,100 @@ impl fmt::Display for Container {
 /// about 32 to 1, so a block that claims more is damaged (or crafted).
 const MAX_SNAPPY_RATIO: usize = 64;
 
+/// The environment variable that sets [`max_input_bytes`].
+pub const MAX_INPUT_VARIABLE: &str = "REPLAY_HTML_MAX_INPUT";
+
+/// Most bytes one input may hold, read or expanded from gzip: 16 GiB, or what
+/// `REPLAY_HTML_MAX_INPUT` says (bytes, or with a suffix K, M, G, T: `64G`). It stops an
+/// endless input (`/dev/zero`) or a small gzip bomb from taking all the memory.
+pub fn max_input_bytes() -> u64 {
+    const DEFAULT: u64 = 16 << 30;
+    let Ok(text) = std::env::var(MAX_INPUT_VARIABLE) else {
+        return DEFAULT;
+    };
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().last() {
+        Some((at, c)) if c.is_ascii_alphabetic() => (&text[..at], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let shift = match unit {
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        'T' => 40,
+        _ => 0,
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .unwrap_or(DEFAULT)
+}
+
+/// The error for an input larger than [`max_input_bytes`].
+pub fn too_large(limit: u64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "it holds more than {limit} bytes, the most replay-html reads of one input (set {MAX_INPUT_VARIABLE}, for example {MAX_INPUT_VARIABLE}=64G, to allow more)"
+    )
+}
+
+/// Fails early on bytes no input starts with (zeros, say), before an endless input is read.
+/// `head` is the first bytes of the input (up to 64 KiB).
+pub fn check_start(head: &[u8]) -> Result<()> {
+    if head.is_empty()
+        || head.starts_with(&[0x1f, 0x8b])
+        || head.starts_with(b"data=")
+        || looks_like_text(head)
+        || head.iter().any(|&b| b >= 0x80 || (b >= 0x20 && b != 0x7f))
+    {
+        return Ok(());
+    }
+    let length = head
+        .first_chunk::<4>()
+        .map_or(0, |l| u32::from_be_bytes(*l));
+    let snappy_length = snap::raw::decompress_len(head).unwrap_or(0);
+    if length == 0 && snappy_length == 0 {
+        bail!(
+            "it starts with {} control bytes, which no recording starts with: expected {}",
+            head.len(),
+            super::SUPPORTED
+        );
+    }
+    Ok(())
+}
+
+/// gzip data expanded, members after members (`cat a.gz b.gz`), to at most `limit` bytes.
+/// The last member's trailer tells the expanded size (modulo 4 GiB): the buffer is made that
+/// large at once, so that expanding takes the expanded size, not twice it while growing.
+fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>> {
+    let hint = bytes
+        .last_chunk::<4>()
+        .map_or(0, |size| u64::from(u32::from_le_bytes(*size)));
+    let mut out = Vec::with_capacity(hint.min(limit) as usize);
+    MultiGzDecoder::new(bytes)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .context("it starts like gzip data but does not decompress")?;
+    if out.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(out)
+}
+
 /// Takes the wrapping off an input's bytes.
 pub fn unwrap(bytes: Vec<u8>) -> Result<(Container, Vec<u8>)> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        MultiGzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut out)
-            .context("it starts like gzip data but does not decompress")?;
+        let limit = max_input_bytes();
+        let mut out = gunzip(&bytes, limit)?;
+        drop(bytes);
+        // gzip inside gzip (compressed twice on the way): expanded again, a few times at most.
+        for _ in 0..3 {
+            if !out.starts_with(&[0x1f, 0x8b]) {
+                break;
+            }
+            out = gunzip(&out, limit)?;
+        }
         return Ok((Container::Gzip, out));
     }
     if let Some(form) = bytes.strip_prefix(b"data=") {

@@ -83,8 +83,15 @@ impl Input {
         let mut text = decode_text(bytes)?;
         let page = if bundle::is_page(&text) {
             Some(bundle::read_page(&text)?)
+        } else if text.trim_start().starts_with('<') {
+            bail!(
+                "it is an HTML page (or other markup) that replay-html did not write, so it holds no recording this tool reads: expected {SUPPORTED}"
+            );
         } else {
             repair_bare_undefined(&mut text);
+            let mut bytes = std::mem::take(&mut text).into_bytes();
+            crate::json::replace_lone_surrogates(&mut bytes);
+            text = String::from_utf8(bytes)?;
             None
         };
         Ok(Input {
