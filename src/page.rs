@@ -222,8 +222,8 @@ pub fn render(
         env.add_template(name, text_of(&TEMPLATES, name)?)
             .with_context(|| format!("the template {name} does not compile"))?;
     }
-    // The page's scripts: one in <head> (head.js), then, at the end of <body>, the player,
-    // then the viewer that uses it.
+    // The page's scripts: one in <head> (head.js), then, after the page's markup and before its
+    // data, the player, then the viewer that uses it.
     let head_script = inline_script(text_of(&TEMPLATES, HEAD_SCRIPT)?)?;
     let scripts = [
         inline_script(without_source_map(text_of(
@@ -276,10 +276,17 @@ pub fn render(
         );
     }
     for (r, payload) in payloads.iter().enumerate() {
-        data.render_captured_to(
-            context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
-            &mut out,
-        )?;
+        // The inspector's rows right after the first chunk (what the first frame needs), before
+        // the rest: the viewer reads each block as soon as the browser has read it.
+        let write_inspector = |out: &mut dyn Write| {
+            data.render_captured_to(
+                context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
+                out,
+            )
+        };
+        if payload.chunks.is_empty() {
+            write_inspector(&mut out)?;
+        }
         pack_in_order(&payload.chunks, |chunk, block, chunk_problems| {
             data.render_captured_to(
                 context! {
@@ -290,6 +297,9 @@ pub fn render(
                 },
                 &mut out,
             )?;
+            if chunk.window == 0 && chunk.index == 0 {
+                write_inspector(&mut out)?;
+            }
             problems.extend(chunk_problems);
             if let Some(progress) = progress {
                 progress.advance(chunk.input_bytes());

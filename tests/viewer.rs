@@ -7,6 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::RwLock;
 
 use serde_json::{Value, json};
 
@@ -82,6 +83,52 @@ fn snapshots_recording(dir: &Path) -> PathBuf {
     )
 }
 
+/// A recording of one window, 100 s long, of a page of about 5,000 elements (a table) whose
+/// cells change once a second, with `rows` console messages spread over it, each its own text
+/// ("message 0" to ...; every 1000th an error): with 100,000 rows and without, the twins of
+/// the inspector's scale test.
+fn console_rows(dir: &Path, name: &str, rows: u64) -> PathBuf {
+    let cell = |id: u64, text: String| {
+        json!({"type": 2, "tagName": "td", "attributes": {}, "id": id,
+               "childNodes": [{"type": 3, "textContent": text, "id": id + 1}]})
+    };
+    // Ids: 1 document, 2 html, 3 body, 4 table; each row an id and 4 cells of 2 ids each.
+    let table_rows: Vec<_> = (0..1000u64)
+        .map(|r| {
+            let id = 10 + r * 10;
+            let cells: Vec<_> = (0..4)
+                .map(|c| cell(id + 1 + c * 2, format!("cell {r}.{c}")))
+                .collect();
+            json!({"type": 2, "tagName": "tr", "attributes": {}, "id": id, "childNodes": cells})
+        })
+        .collect();
+    let table =
+        json!({"type": 2, "tagName": "table", "attributes": {}, "id": 4, "childNodes": table_rows});
+    let body =
+        json!({"type": 2, "tagName": "body", "attributes": {}, "childNodes": [table], "id": 3});
+    let html =
+        json!({"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 2});
+    let mut events = vec![
+        json!({"type": 4, "data": {"href": "https://rows.test/", "width": 800, "height": 600}, "timestamp": 0}),
+        json!({"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}, "initialOffset": {"left": 0, "top": 0}}, "timestamp": 0}),
+    ];
+    for second in 1..=100u64 {
+        let texts: Vec<_> = (0..10u64)
+            .map(|k| json!({"id": 10 + ((second * 10 + k) % 1000) * 10 + 2, "value": format!("changed at {second}")}))
+            .collect();
+        events.push(json!({"type": 3, "data": {"source": 0, "texts": texts, "attributes": [], "removes": [], "adds": []}, "timestamp": second * 1000}));
+    }
+    for i in 0..rows {
+        let level = if i % 1000 == 999 { "error" } else { "log" };
+        events.push(json!({"type": 6, "data": {"plugin": "rrweb/console@1", "payload": {"level": level, "payload": [format!("\"message {i}\"")], "trace": []}},
+            "timestamp": 1 + i * 99_000 / rows.max(1)}));
+    }
+    events.sort_by_key(|e| e["timestamp"].as_u64());
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    path
+}
+
 /// The pages a scenario of viewer.mjs opens (its `url(name)`s): only those are made for it.
 fn pages_of(scenario: &str) -> &'static [&'static str] {
     match scenario {
@@ -89,6 +136,7 @@ fn pages_of(scenario: &str) -> &'static [&'static str] {
         | "keyboard" | "contrast" | "screenshots" => &["default"],
         "loading" => &["long"],
         "jumps" => &["snapshots"],
+        "rows" => &["rows", "rowless"],
         "settings" => &["default", "dark", "light"],
         "embed" => &["default", "embed"],
         "collection" => &["collection"],
@@ -126,14 +174,26 @@ fn make_page(dir: &Path, name: &str) -> PathBuf {
         ),
         "long" => page(dir, name, &[long_recording(dir)], &[]),
         "snapshots" => page(dir, name, &[snapshots_recording(dir)], &[]),
+        "rows" => page(dir, name, &[console_rows(dir, name, 100_000)], &[]),
+        "rowless" => page(dir, name, &[console_rows(dir, name, 0)], &[]),
         other => panic!("no page {other:?}"),
     }
 }
+
+/// Held to read by each group of scenarios, and to write by one that measures time, which then
+/// runs while no other browser of this file does.
+static BROWSERS: RwLock<()> = RwLock::new(());
 
 /// Runs scenarios of viewer.mjs on the pages they use, in each engine (one browser each), and
 /// fails with every scenario that failed. A scenario that needs what an engine cannot do here
 /// (see tests/browser/engines.mjs) is reported on standard error, by name and reason.
 fn scenarios(names: &[&str]) {
+    // A scenario that compares timings ("rows") runs alone, the others side by side.
+    let _turn = if names.contains(&"rows") {
+        Box::new(BROWSERS.write().unwrap_or_else(|e| e.into_inner())) as Box<dyn std::any::Any>
+    } else {
+        Box::new(BROWSERS.read().unwrap_or_else(|e| e.into_inner()))
+    };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut pages = serde_json::Map::new();
@@ -228,5 +288,12 @@ fn deep_links_following_windows_and_loading() {
 fn keyboard_settings_embedding_and_collections() {
     if browser_available() {
         scenarios(&["keyboard", "settings", "embed", "collection"]);
+    }
+}
+
+#[test]
+fn an_inspector_with_100000_rows() {
+    if browser_available() {
+        scenarios(&["rows"]);
     }
 }

@@ -24,6 +24,11 @@ function defineApi(app, ready) {
 
   const api = {
     ready,
+    /** Resolves once every chunk of the open recording has been expanded (after `ready`). */
+    get loaded() {
+      if (!app) return ready.then(() => undefined);
+      return ready.then(() => app.session.loader.complete);
+    },
     get duration() {
       return app && app.summary ? app.summary.duration : 0;
     },

@@ -54,7 +54,10 @@ class App extends EventTarget {
         if (this.session === session) this.dispatchEvent(new CustomEvent(type, { detail: event.detail }));
       });
     }
-    this.inspector = decodeInspector(index);
+    // The inspector's rows are expanded once the first frame is drawn (or has failed), so
+    // that they never hold it back.
+    let drawn = null;
+    this.inspector = new Promise((resolve) => { drawn = resolve; }).then(() => decodeInspector(index));
     this.inspector.catch(() => {});
     this.dispatchEvent(new Event('recordingchange'));
     // The first frame: seeking expands only what it needs.
@@ -67,6 +70,7 @@ class App extends EventTarget {
       session.loadInBackground();
       if (this.session === session) this.dispatchEvent(new Event('open'));
     });
+    this.opening.catch(() => {}).then(drawn);
     return this.opening;
   }
 

@@ -102,17 +102,61 @@ async function decodeBlock(element, what) {
 }
 
 /** Recording `recording`'s inspector rows: {console, network, events}. */
-function decodeInspector(recording) {
-  const element = document.querySelector(`script[data-recording="${recording}"][data-inspector]`);
-  return decodeBlock(element, 'inspector data');
+async function decodeInspector(recording) {
+  return decodeBlock(await dataBlock(`script[data-recording="${recording}"][data-inspector]`), 'inspector data');
 }
 
 /** The events of one chunk of a window. */
-function decodeChunk(recording, window, chunk) {
-  const element = document.querySelector(
-    `script[data-recording="${recording}"][data-window="${window}"][data-chunk="${chunk}"]`,
-  );
+async function decodeChunk(recording, window, chunk) {
+  const element = await dataBlock(`script[data-recording="${recording}"][data-window="${window}"][data-chunk="${chunk}"]`);
   return decodeBlock(element, `events for window ${window + 1}`);
+}
+
+// The viewer starts while the browser is still reading the page (page.html puts the scripts
+// before the data, and the first chunk of the first window first), so a data block may not be
+// there yet, or be there only in part: the parser may stop in the middle of an element's text
+// and go on later. A block is whole once something follows it, or once the whole document is
+// read; the blocks are waited for with a MutationObserver on <body>, which the parser tells as
+// it goes, without polling.
+
+/** Blocks waited for: {selector, resolve}. */
+const blockWaiters = [];
+let blockObserver = null;
+
+/** Resolves with a data element once the parser has read it whole, or with null when the
+ *  document is read to its end without it (a page cut short). */
+function dataBlock(selector) {
+  const found = wholeBlock(selector);
+  if (found !== undefined) return Promise.resolve(found);
+  return new Promise((resolve) => {
+    blockWaiters.push({ selector, resolve });
+    if (blockObserver) return;
+    blockObserver = new MutationObserver(settleBlocks);
+    blockObserver.observe(document.body || document.documentElement, { childList: true });
+    document.addEventListener('DOMContentLoaded', settleBlocks);
+  });
+}
+
+/** The element if it is read whole, null if the document has ended without it, undefined while
+ *  the parser may still bring it. */
+function wholeBlock(selector) {
+  const element = document.querySelector(selector);
+  if (document.readyState !== 'loading') return element;
+  return element && element.nextSibling ? element : undefined;
+}
+
+function settleBlocks() {
+  for (let i = blockWaiters.length - 1; i >= 0; i--) {
+    const found = wholeBlock(blockWaiters[i].selector);
+    if (found === undefined) continue;
+    blockWaiters[i].resolve(found);
+    blockWaiters.splice(i, 1);
+  }
+  if (blockWaiters.length === 0 && blockObserver) {
+    blockObserver.disconnect();
+    blockObserver = null;
+    document.removeEventListener('DOMContentLoaded', settleBlocks);
+  }
 }
 
 /**

@@ -25,16 +25,3 @@ function byId(id) {
 function reducedMotion() {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
-
-/**
- * Scrolls a list (positioned, so that it is its items' offsetParent) to show one of its items,
- * without moving the page, and without animation when motion is reduced.
- */
-function scrollIntoList(item, list) {
-  const behavior = reducedMotion() ? 'auto' : 'smooth';
-  if (item.offsetTop < list.scrollTop) {
-    list.scrollTo({ top: item.offsetTop, behavior });
-  } else if (item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight) {
-    list.scrollTo({ top: item.offsetTop + item.offsetHeight - list.clientHeight, behavior });
-  }
-}

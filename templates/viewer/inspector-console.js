@@ -23,10 +23,13 @@ function setupConsole(app) {
           : h('span', { class: 'row-main' }, text, repeats(row)),
       ];
     },
-    matches: (row) => {
+    text: (row) => searchable(row.text, row.level),
+    filter: () => {
       const wanted = level.value;
-      const words = search.value.trim().toLowerCase();
-      return (!wanted || levelClass(row.level) === wanted) && (!words || searchable(row.text, row.level).includes(words));
+      return {
+        words: search.value.trim().toLowerCase(),
+        accept: wanted ? (row) => levelClass(row.level) === wanted : null,
+      };
     },
   });
   level.addEventListener('change', () => list.refilter());

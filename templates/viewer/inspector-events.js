@@ -28,10 +28,11 @@ function setupEvents(app) {
           : h('span', { class: 'row-main' }, name),
       ];
     },
-    matches: (row) => {
-      const words = search.value.trim().toLowerCase();
-      return (recorder.checked || row.kind !== 'recorder') && (!words || searchable(row.name, row.detail, row.kind).includes(words));
-    },
+    text: (row) => searchable(row.name, row.detail, row.kind),
+    filter: () => ({
+      words: search.value.trim().toLowerCase(),
+      accept: recorder.checked ? null : (row) => row.kind !== 'recorder',
+    }),
   });
   recorder.addEventListener('change', () => list.refilter());
   search.addEventListener('input', () => list.refilter());

@@ -13,7 +13,6 @@ function setupNetwork(app) {
   const search = byId('network-search');
   const detail = byId('request-detail');
   let span = { start: 0, length: 1 };
-  let chosen = null;
 
   const list = new RowList(app, {
     list: byId('network-rows'),
@@ -23,8 +22,12 @@ function setupNetwork(app) {
     nothing: 'No request matches the filter.',
     pick: (inspector) => {
       const rows = inspector.network;
-      const start = Math.min(0, ...rows.map((row) => row.t));
-      const end = Math.max(1, ...rows.map((row) => row.t + (row.duration || 0)));
+      let start = 0;
+      let end = 1;
+      for (const row of rows) {
+        start = Math.min(start, row.t);
+        end = Math.max(end, row.t + (row.duration || 0));
+      }
       span = { start, length: end - start };
       detail.hidden = true;
       return rows;
@@ -44,18 +47,16 @@ function setupNetwork(app) {
           h('span', { class: `net-bar${row.failed ? ' is-failed' : ''}`, style: `left: ${left.toFixed(3)}%; width: ${width.toFixed(3)}%` })),
       ];
     },
-    matches: (row) => {
-      const words = search.value.trim().toLowerCase();
-      return (!type.value || requestType(row.initiator) === type.value)
-        && (!failedOnly.checked || row.failed)
-        && (!words || searchable(row.url, row.method, row.status).includes(words));
+    text: (row) => searchable(row.url, row.method, row.status),
+    filter: () => {
+      const wanted = type.value;
+      const failed = failedOnly.checked;
+      return {
+        words: search.value.trim().toLowerCase(),
+        accept: wanted || failed ? (row) => (!wanted || requestType(row.initiator) === wanted) && (!failed || row.failed) : null,
+      };
     },
-    choose: (row, item) => {
-      if (chosen) chosen.classList.remove('is-chosen');
-      chosen = item;
-      item.classList.add('is-chosen');
-      showRequest(app, row, detail);
-    },
+    choose: (row) => showRequest(app, row, detail),
   });
   for (const control of [type, failedOnly]) control.addEventListener('change', () => list.refilter());
   search.addEventListener('input', () => list.refilter());

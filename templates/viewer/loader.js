@@ -8,7 +8,8 @@
 // every chunk it expands, expands one at a time and yields to the browser between chunks (see
 // yieldToBrowser): first what someone waits for (need), then the window on screen from its
 // start, then the first chunk of every other window, then the rest. It tells each chunk
-// expanded with a 'chunk' event ({window, chunk}) and a 'progress' event.
+// expanded with a 'chunk' event ({window, chunk}) and a 'progress' event, and resolves
+// `complete` once every chunk is.
 
 class ChunkLoader extends EventTarget {
   /**
@@ -31,6 +32,13 @@ class ChunkLoader extends EventTarget {
     this.background = false;
     this.running = false;
     this.stopped = false;
+    /** Resolves once every chunk has been expanded; rejects if one cannot be, or the
+     *  recording is closed first. */
+    this.complete = new Promise((resolve, reject) => {
+      this.settleComplete = { resolve, reject };
+    });
+    this.complete.catch(() => {});
+    if (this.total === 0) this.settleComplete.resolve();
   }
 
   /** The chunk of a window that holds its events up to a session time. */
@@ -100,7 +108,9 @@ class ChunkLoader extends EventTarget {
 
   stop() {
     this.stopped = true;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('the recording was closed'));
+    const closed = new Error('the recording was closed');
+    for (const waiter of this.waiting.splice(0)) waiter.reject(closed);
+    this.settleComplete.reject(closed);
   }
 
   /** The first chunk not yet expanded of a window, from `from` to `to`, or -1. */
@@ -133,6 +143,7 @@ class ChunkLoader extends EventTarget {
         if (this.stopped) return;
         this.events[next.window][next.chunk] = events;
         this.expanded += 1;
+        if (this.expanded === this.total) this.settleComplete.resolve();
         this.dispatchEvent(new CustomEvent('chunk', { detail: next }));
         this.waiting = this.waiting.filter((waiter) => {
           if (!this.has(waiter.window, waiter.from, waiter.to)) return true;
@@ -144,6 +155,7 @@ class ChunkLoader extends EventTarget {
       }
     } catch (error) {
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+      this.settleComplete.reject(error);
       this.dispatchEvent(new CustomEvent('error', { detail: error }));
     } finally {
       this.running = false;

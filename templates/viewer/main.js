@@ -1,12 +1,7 @@
-// replay-html viewer: starting the page. Reads the settings and summaries, defines the API,
+// replay-html viewer: starting the page, as soon as its script is read (before the data that
+// follows it in the page). Reads the settings and summaries, defines the API,
 // sets up every part of the page, and opens the recording at the moment asked for: a link's
 // #t= (and #r= in a collection), else `bundle --start`, else the session's first moment.
-
-/** Resolves once the page's load event has fired. */
-function whenLoaded() {
-  if (document.readyState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
-}
 
 {
   let settle = null;
@@ -43,11 +38,9 @@ function whenLoaded() {
 
     const link = readLink(app);
     const start = link.time ?? app.settings.start ?? 0;
-    // rrweb opens its replay iframe's document and never closes it: an iframe made before the
-    // page's own load event would hold that event back for good (the tab would show it still
-    // loading). The page has nothing to load, so the event comes as soon as it is parsed.
-    whenLoaded()
-      .then(() => app.open(link.recording ?? 0, start))
+    // The viewer starts at once, while the browser is still reading the page's data: the
+    // first frame needs only the first chunk, which comes first (decode.js, page.html).
+    app.open(link.recording ?? 0, start)
       .then(() => {
         settle.resolve();
         if (app.settings.autoplay) app.play();

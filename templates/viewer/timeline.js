@@ -12,6 +12,11 @@ const MARKER_KINDS = {
   'network-error': 'Failed request',
 };
 
+/** Columns of the bar markers are merged into (about a pixel each on a wide screen). */
+const MARKER_COLUMNS = 800;
+/** Most markers a tooltip names. */
+const MAX_TIP_LINES = 8;
+
 function setupTimeline(app) {
   const bar = byId('timeline-bar');
   const segmentsLayer = byId('timeline-segments');
@@ -50,20 +55,36 @@ function setupTimeline(app) {
   /** A marker in words. */
   const describe = (marker) => `${MARKER_KINDS[marker.kind] || marker.kind} at ${formatClock(marker.t)}${windowLabel(marker.window)}: ${marker.label}`;
 
-  /** The tooltip of a marker: it and the markers that overlap it on the bar. */
+  /** The tooltip of a marker: it and the markers that overlap it on the bar (a few). */
   const markerTip = (marker) => {
     const width = bar.getBoundingClientRect().width || 1;
     const close = app.summary.markers.filter((m) => Math.abs(m.t - marker.t) * width / (app.summary.duration || 1) < 6);
-    return close.length > 1 ? close.map(describe).join('\n') : describe(marker);
+    if (close.length <= 1) return describe(marker);
+    const lines = close.slice(0, MAX_TIP_LINES).map(describe);
+    if (close.length > MAX_TIP_LINES) lines.push(`… and ${close.length - MAX_TIP_LINES} more`);
+    return lines.join('\n');
   };
 
+  /** One button per kind of marker and column of the bar (MARKER_COLUMNS): a recording with
+   *  100,000 markers has no more buttons than the bar has room for. A button stands for the
+   *  first marker of its column and says how many more it holds. */
   const buildMarkers = () => {
-    const markers = app.summary.markers.map((marker, index) => {
+    const duration = app.summary.duration || 1;
+    const groups = new Map();
+    for (const marker of app.summary.markers) {
+      const column = Math.min(Math.floor((marker.t / duration) * MARKER_COLUMNS), MARKER_COLUMNS - 1);
+      const key = `${marker.kind} ${column}`;
+      const group = groups.get(key);
+      if (group) group.count += 1;
+      else groups.set(key, { marker, count: 1 });
+    }
+    const markers = [...groups.values()].sort((a, b) => a.marker.t - b.marker.t).map(({ marker, count }, index) => {
+      const more = count > 1 ? ` (and ${count - 1} more nearby)` : '';
       const button = h('button', {
         type: 'button',
         class: `marker marker-${marker.kind}`,
         style: `left: ${percent(marker.t)}`,
-        'aria-label': describe(marker),
+        'aria-label': describe(marker) + more,
         'data-t': marker.t,
         tabindex: index === 0 ? 0 : -1,
       });
@@ -71,7 +92,7 @@ function setupTimeline(app) {
       button.addEventListener('click', () => app.seek(marker.t));
       button.addEventListener('pointerenter', hover);
       button.addEventListener('pointerleave', () => { tip.hidden = true; });
-      button.addEventListener('focus', () => showTip(describe(marker), marker.t));
+      button.addEventListener('focus', () => showTip(describe(marker) + more, marker.t));
       button.addEventListener('blur', () => { tip.hidden = true; });
       return button;
     });

@@ -46,6 +46,15 @@ class WindowPlayer {
       },
     });
     this.replayer = this.player.getReplayer();
+    // rrweb rebuilds a full snapshot into a document it opens (document.open) and never
+    // closes: a replay frame left loading would hold back the page's own load event for good,
+    // as the viewer starts before the page is read to its end. Closing it after each rebuild
+    // changes nothing in the replayed page.
+    const closeDocument = () => {
+      const doc = this.replayer.iframe && this.replayer.iframe.contentDocument;
+      if (doc && doc.readyState !== 'complete') doc.close();
+    };
+    this.replayer.on('fullsnapshot-rebuilded', closeDocument);
     /** The last chunk it holds. */
     this.top = base + chunks.length - 1;
     /** The last seek: {session, local}. A window shows its first or last frame for moments
@@ -53,6 +62,7 @@ class WindowPlayer {
      *  the replayer has not moved since. */
     this.lastSeek = { session: this.origin, local: 0 };
     this.seek(this.origin, false);
+    closeDocument();
   }
 
   /** Whether it holds the window's last chunk. */
