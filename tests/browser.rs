@@ -130,7 +130,7 @@ fn the_example_in_the_readme_plays() {
 }
 
 /// A page cut short inside its data (as mail gateways and chat uploads do) ends before the
-/// viewer's scripts: the page says it is cut short instead of loading forever.
+/// element that follows the data: the page says it is cut short instead of loading forever.
 #[test]
 fn a_page_cut_short_says_so() {
     if !browser_available() {

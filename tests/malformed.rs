@@ -129,12 +129,15 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let last_chunk = page.rfind("data-chunk=").unwrap();
     let cut_in_data = page.as_bytes()[..last_chunk + 200].to_vec();
     let cut_before_end = page.as_bytes()[..page.len() - 20].to_vec();
-    let first_chunk = page.find("data-chunk=").unwrap();
+    // (The viewer's script, before the data, names the attribute too: the element has a value.)
+    let first_chunk = page.find("data-chunk=\"0\"").unwrap();
     let end_of_first = first_chunk + page[first_chunk..].find("</script>").unwrap() + 9;
     let mut damaged = page.clone().into_bytes();
     let inside = (first_chunk + end_of_first) / 2;
     damaged[inside] = if damaged[inside] == b'a' { b'b' } else { b'a' };
-    let next_start = end_of_first + page[end_of_first..].find("<script").unwrap();
+    // The next chunk (the inspector's rows come between).
+    let next_chunk = end_of_first + page[end_of_first..].find("data-chunk=").unwrap();
+    let next_start = page[..next_chunk].rfind("<script").unwrap();
     let next_end = next_start + page[next_start..].find("</script>").unwrap() + 9;
     let mut chunk_left_out = page.as_bytes()[..next_start].to_vec();
     chunk_left_out.extend(&page.as_bytes()[next_end..]);

@@ -101,7 +101,7 @@ function setupControls(app) {
     updateState();
   });
   app.addEventListener('open', () => {
-    if (!app.session.waiting) message.hidden = true;
+    if (!app.session.waiting && !message.classList.contains('is-failure')) message.hidden = true;
     updateWindow();
   });
   app.addEventListener('timeupdate', () => {
