@@ -276,17 +276,6 @@ pub fn render(
         );
     }
     for (r, payload) in payloads.iter().enumerate() {
-        // The inspector's rows right after the first chunk (what the first frame needs), before
-        // the rest: the viewer reads each block as soon as the browser has read it.
-        let write_inspector = |out: &mut dyn Write| {
-            data.render_captured_to(
-                context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
-                out,
-            )
-        };
-        if payload.chunks.is_empty() {
-            write_inspector(&mut out)?;
-        }
         pack_in_order(&payload.chunks, |chunk, block, chunk_problems| {
             data.render_captured_to(
                 context! {
@@ -297,15 +286,19 @@ pub fn render(
                 },
                 &mut out,
             )?;
-            if chunk.window == 0 && chunk.index == 0 {
-                write_inspector(&mut out)?;
-            }
             problems.extend(chunk_problems);
             if let Some(progress) = progress {
                 progress.advance(chunk.input_bytes());
             }
             Ok(())
         })?;
+        // The inspector's rows after the events: the viewer reads them once the first frame is
+        // drawn, and a big block read before that frame would hold it back (the browser draws
+        // nothing while it reads one element's text).
+        data.render_captured_to(
+            context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
+            &mut out,
+        )?;
     }
     out.write_all(tail.as_bytes())?;
     out.flush()?;

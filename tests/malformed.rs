@@ -135,7 +135,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let mut damaged = page.clone().into_bytes();
     let inside = (first_chunk + end_of_first) / 2;
     damaged[inside] = if damaged[inside] == b'a' { b'b' } else { b'a' };
-    // The next chunk (the inspector's rows come between).
+    // The next chunk.
     let next_chunk = end_of_first + page[end_of_first..].find("data-chunk=").unwrap();
     let next_start = page[..next_chunk].rfind("<script").unwrap();
     let next_end = next_start + page[next_start..].find("</script>").unwrap() + 9;

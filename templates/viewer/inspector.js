@@ -336,7 +336,13 @@ class RowList {
     // A step of a screenful or so glides; a jump (after a seek, or a scroll away) is made at
     // once, or the list would never catch up with the replay.
     const near = Math.abs(top - this.scrollTop) < 2 * this.viewHeight;
-    this.list.scrollTo({ top, behavior: near && !reducedMotion() ? 'smooth' : 'auto' });
+    if (near && !reducedMotion()) {
+      this.list.scrollTo({ top, behavior: 'smooth' });
+      return;
+    }
+    this.list.scrollTop = top;
+    this.scrollTop = top;
+    this.draw();
   }
 }
 

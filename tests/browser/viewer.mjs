@@ -696,8 +696,9 @@ window.addEventListener('message', (event) => {
   },
 
   /** 100,000 console rows: only a few hundred are elements, whatever the list shows; the first
-   *  frame comes no later than 1.2 times that of the same recording without them (medians of
-   *  5 loads each, taking turns, in this run); a search finds a row that was not drawn; while
+   *  frame comes no later than 1.2 times that of the same recording without them (the
+   *  quickest of 5 loads each, taking turns, in this run: on a machine shared with other
+   *  work, the quickest load is the one least held up by it); a search finds a row that was not drawn; while
    *  playing, the list follows the replay. */
   async rows() {
     // When replayHtml.ready resolves, in ms from the start of navigation.
@@ -718,8 +719,7 @@ window.addEventListener('message', (event) => {
         await page.done();
       }
     }
-    const median = (values) => [...values].sort((a, b) => a - b)[2];
-    const ratio = median(times.rows) / median(times.rowless);
+    const ratio = Math.min(...times.rows) / Math.min(...times.rowless);
     assert.ok(ratio <= 1.2, `the first frame with 100,000 rows took ${ratio.toFixed(2)} times as long as without (${JSON.stringify(times)})`);
 
     const page = await open(url('rows'));
@@ -750,8 +750,13 @@ window.addEventListener('message', (event) => {
       await replayHtml.play();
     });
     await page.waitForFunction(() => replayHtml.currentTime > 51_000);
-    await page.waitForSelector('#console-rows .row.is-current');
-    const current = await page.textContent('#console-rows .row.is-current');
+    // (The highlight moves on a few times a second: its row is read as it is found.)
+    let current = null;
+    for (let tries = 0; current === null && tries < 200; tries++) {
+      current = await page.evaluate(() => document.querySelector('#console-rows .row.is-current')?.textContent ?? null);
+      if (current === null) await page.waitForTimeout(25);
+    }
+    assert.ok(current !== null, 'no row is highlighted while playing');
     const index = Number(/message (\d+)/.exec(current)[1]);
     assert.ok(index > 50_000 && index < 60_000, `the current row is ${current}`);
     assert.ok(await drawn() <= 300, `${await drawn()} rows drawn while playing`);
