@@ -115,6 +115,8 @@ function setupControls(app) {
 /** Shows a failure on the stage, in words the reader can act on. */
 function showFailure(text) {
   const message = byId('message');
+  // A page cut short says so (head.js): what fails after that is a consequence.
+  if (message.hasAttribute('data-damaged')) return;
   message.textContent = text;
   message.classList.add('is-failure');
   message.hidden = false;
