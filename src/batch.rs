@@ -6,91 +6,166 @@
 //! which page is done first: inputs that share a name are numbered in the order given
 //! (`export`, `export-2`, skipping a number another input's name takes), a name that had to be
 //! changed to be a safe file name carries a digest of the original ([`files::safe_file_stem`]),
-//! and a page whose name another page of the run holds gets a digest of where it comes from. A
-//! page is up to date when it is newer than every input it is made from; changed options are
-//! not noticed (`force` bundles again).
+//! and a page whose name another page of the run holds gets a digest of where it comes from.
+//!
+//! A page is up to date when the fingerprint it records is the one it would be written with now
+//! (see [`crate::fingerprint`]): the same inputs, options and version. A batch may be one shard of many ([`Shard`]), and
+//! tells each outcome as it comes, for a report.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::files::{self, Source};
+use crate::fingerprint;
 use crate::input::{self, Format, Input};
+use crate::output::Place;
 use crate::recording::Recording;
+use crate::shard::Shard;
 use crate::{Options, write_page};
 
 /// How to run a batch.
 pub struct Batch<'a> {
-    pub out_dir: &'a Path,
+    /// The folder the pages go into.
+    pub out_dir: &'a Place,
     /// Bundle even pages that are up to date.
     pub force: bool,
     /// Only this session.
     pub session: Option<&'a str>,
     pub options: &'a Options,
+    /// Only the inputs of this shard.
+    pub shard: Option<Shard>,
+    /// Told of each outcome as soon as it is known.
+    pub on_outcome: Option<&'a (dyn Fn(&Outcome) + Sync)>,
 }
 
-/// What became of one page (or of an input that gave none).
-#[derive(Debug)]
-pub enum Outcome {
-    Made {
-        page: PathBuf,
-        from: String,
-        format: Format,
-        warnings: Vec<String>,
-    },
-    Skipped {
-        page: PathBuf,
-        from: String,
-    },
-    Failed {
-        from: String,
-        error: String,
-    },
+/// What became of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Made,
+    /// Up to date: the page there records the fingerprint it would be written with.
+    Skipped,
+    Failed,
+}
+
+/// What became of one page (or of an input that gave none): a line of `--report`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The input (or inputs, for a session of capture requests).
+    pub input: String,
+    /// The page, unless the input failed before one was named.
+    pub page: Option<String>,
+    pub status: Status,
+    pub error: Option<String>,
+    /// The format the input was read as, for a page made.
+    pub format: Option<String>,
+    /// Problems recovered from, worded for the user.
+    pub warnings: Vec<String>,
+    /// Time spent on it: reading, bundling and writing.
+    pub seconds: f64,
+    /// Bytes of input read (or known, for a skipped page) and of the page written.
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+impl Outcome {
+    fn failed(
+        input: String,
+        page: Option<&Place>,
+        error: &anyhow::Error,
+        started: Instant,
+    ) -> Self {
+        Outcome {
+            input,
+            page: page.map(ToString::to_string),
+            status: Status::Failed,
+            error: Some(format!("{error:#}")),
+            format: None,
+            warnings: Vec::new(),
+            seconds: started.elapsed().as_secs_f64(),
+            bytes_in: 0,
+            bytes_out: 0,
+        }
+    }
+
+    fn skipped(input: String, page: &Place, bytes_in: u64, started: Instant) -> Self {
+        Outcome {
+            input,
+            page: Some(page.to_string()),
+            status: Status::Skipped,
+            error: None,
+            format: None,
+            warnings: Vec::new(),
+            seconds: started.elapsed().as_secs_f64(),
+            bytes_in,
+            bytes_out: 0,
+        }
+    }
+}
+
+/// Capture requests, kept to be read together once every input is.
+struct Deferred {
+    input: Input,
+    identity: String,
+    bytes: u64,
 }
 
 impl Batch<'_> {
-    /// Bundles every source; the outcomes come in the order of the sources, capture sessions
-    /// last.
+    /// Bundles every source (of the shard); the outcomes come in the order of the sources,
+    /// capture sessions last.
     pub fn run(&self, sources: &[Source]) -> Result<Vec<Outcome>> {
-        fs::create_dir_all(self.out_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "could not create the folder {}: {e}",
-                self.out_dir.display()
-            )
-        })?;
-        files::remove_stale_temporary_files(self.out_dir);
+        self.out_dir.create_folder()?;
+        let Place::File(dir) = self.out_dir;
+        files::remove_stale_temporary_files(dir);
         let stems = page_stems(sources);
+        // Every input's name is claimed, this shard's or not, so that names are the same in
+        // every shard.
         let names = Names::default();
         for (source, stem) in sources.iter().zip(&stems) {
-            names.claim(self.out_dir.join(format!("{stem}.html")), &source.name());
+            names.claim(format!("{stem}.html"), &source.name());
         }
-        let results: Vec<(Vec<Outcome>, Option<Input>)> = sources
-            .par_iter()
+        let mine: Vec<(&Source, &String)> = sources
+            .iter()
             .zip(&stems)
-            .map(|(source, stem)| self.bundle_source(source, stem, &names))
+            .filter(|(source, _)| self.shard.is_none_or(|shard| shard.takes(&source.name())))
+            .collect();
+        let results: Vec<(Vec<Outcome>, Option<Deferred>)> = mine
+            .par_iter()
+            .map(|&(source, stem)| {
+                let (outcomes, deferred) = self.bundle_source(source, stem, &names);
+                outcomes.iter().for_each(|outcome| self.tell(outcome));
+                (outcomes, deferred)
+            })
             .collect();
         let mut outcomes = Vec::new();
         let mut captures = Vec::new();
         let mut capture_sources = Vec::new();
-        for ((source_outcomes, deferred), source) in results.into_iter().zip(sources) {
+        for ((source_outcomes, deferred), (source, _)) in results.into_iter().zip(&mine) {
             outcomes.extend(source_outcomes);
-            if let Some(input) = deferred {
-                captures.push(input);
-                capture_sources.push(source);
+            if let Some(deferred) = deferred {
+                captures.push(deferred);
+                capture_sources.push(*source);
             }
         }
-        outcomes.extend(self.bundle_sessions(&captures, &capture_sources, &names));
+        outcomes.extend(self.bundle_sessions(captures, &capture_sources, &names));
         if let Some(session) = self.session
             && outcomes.is_empty()
+            && self.shard.is_none()
         {
             bail!("no input holds session {session:?}");
         }
         Ok(outcomes)
+    }
+
+    fn tell(&self, outcome: &Outcome) {
+        if let Some(tell) = self.on_outcome {
+            tell(outcome);
+        }
     }
 
     /// Bundles one source, or hands it back when it holds capture requests, to be read with the
@@ -100,25 +175,34 @@ impl Batch<'_> {
         source: &Source,
         stem: &str,
         names: &Names,
-    ) -> (Vec<Outcome>, Option<Input>) {
+    ) -> (Vec<Outcome>, Option<Deferred>) {
+        let started = Instant::now();
         let from = source.name();
-        let failed = |error: anyhow::Error| Outcome::Failed {
-            from: from.clone(),
-            error: format!("{error:#}"),
+        // The usual page of a usual input: when it is up to date, the input need not be bundled.
+        let page = self.out_dir.join(&format!("{stem}.html"));
+        let skip_early = self.session.is_none() && !self.force;
+        let bytes = match source.read() {
+            Ok(bytes) => bytes,
+            Err(err) => return (vec![Outcome::failed(from, None, &err, started)], None),
         };
-        // The usual page of a usual input: when it is up to date, the input need not be read.
-        let page = self.out_dir.join(format!("{stem}.html"));
-        if self.session.is_none() && !self.force && is_up_to_date(&page, &[source]) {
-            return (vec![Outcome::Skipped { page, from }], None);
+        let bytes_in = bytes.len() as u64;
+        let identity = fingerprint::of_bytes(&bytes);
+        if skip_early && self.is_up_to_date(&page, &[identity.as_str()]) {
+            return (vec![Outcome::skipped(from, &page, bytes_in, started)], None);
         }
-        let input = match source.read().and_then(Input::new) {
+        let input = match Input::new(bytes) {
             Ok(input) => input,
-            Err(err) => return (vec![failed(err)], None),
+            Err(err) => return (vec![Outcome::failed(from, None, &err, started)], None),
         };
         let reads = input::read_inputs(std::slice::from_ref(&input));
         if reads.iter().all(|r| r.format == Format::CaptureRequests) {
             drop(reads);
-            return (Vec::new(), Some(input));
+            let deferred = Deferred {
+                input,
+                identity,
+                bytes: bytes_in,
+            };
+            return (Vec::new(), Some(deferred));
         }
         let several = reads.len() > 1;
         let outcomes = reads
@@ -127,7 +211,7 @@ impl Batch<'_> {
             .filter_map(|(n, read)| {
                 let recording = match read.recording {
                     Ok(recording) => recording,
-                    Err(err) => return Some(failed(err)),
+                    Err(err) => return Some(Outcome::failed(from.clone(), None, &err, started)),
                 };
                 if !self.wanted(&recording) {
                     return None;
@@ -135,11 +219,22 @@ impl Batch<'_> {
                 let page = if several {
                     let id = recording.id_among(n);
                     let name = format!("{stem}-{}.html", files::safe_file_stem(&id));
-                    names.claim(self.out_dir.join(name), &format!("{from}#{id}"))
+                    self.out_dir
+                        .join(&names.claim(name, &format!("{from}#{id}")))
                 } else {
                     page.clone()
                 };
-                Some(self.write(page, from.clone(), read.format, recording, &[source]))
+                let made = Made {
+                    from: from.clone(),
+                    format: read.format,
+                    identities: vec![identity.as_str()],
+                    sources: vec![source],
+                    bytes_in,
+                    started,
+                    // The usual page was looked at already.
+                    looked_at: skip_early && !several,
+                };
+                Some(self.write(page, made, recording))
             })
             .collect();
         (outcomes, None)
@@ -148,11 +243,16 @@ impl Batch<'_> {
     /// Bundles the sessions of all capture requests, a page each.
     fn bundle_sessions(
         &self,
-        captures: &[Input],
+        captures: Vec<Deferred>,
         sources: &[&Source],
         names: &Names,
     ) -> Vec<Outcome> {
-        let reads: Vec<_> = input::read_inputs(captures)
+        let started = Instant::now();
+        let (inputs, held): (Vec<Input>, Vec<(String, u64)>) = captures
+            .into_iter()
+            .map(|d| (d.input, (d.identity, d.bytes)))
+            .unzip();
+        let reads: Vec<_> = input::read_inputs(&inputs)
             .into_iter()
             .filter(|read| match &read.recording {
                 Ok(recording) => self.wanted(recording),
@@ -163,27 +263,34 @@ impl Batch<'_> {
         reads
             .into_par_iter()
             .map(|read| {
-                let from: Vec<&Source> = read.inputs.iter().map(|&i| sources[i]).collect();
-                let input_names: Vec<String> = from.iter().map(|s| s.name()).collect();
-                let from_text = match input_names.as_slice() {
+                let input_names: Vec<String> =
+                    read.inputs.iter().map(|&i| sources[i].name()).collect();
+                let from = match input_names.as_slice() {
                     [one] => one.clone(),
                     many => format!("{} capture requests ({}, ...)", many.len(), many[0]),
                 };
-                match read.recording {
-                    Err(err) => Outcome::Failed {
-                        from: from_text,
-                        error: format!("{err:#}"),
-                    },
+                let outcome = match read.recording {
+                    Err(err) => Outcome::failed(from, None, &err, started),
                     Ok(recording) => {
                         let id = recording.session_id.clone().unwrap_or_default();
-                        let page = names.claim(
-                            self.out_dir
-                                .join(format!("{}.html", files::safe_file_stem(&id))),
-                            &format!("session {id}"),
-                        );
-                        self.write(page, from_text, read.format, recording, &from)
+                        let name = format!("{}.html", files::safe_file_stem(&id));
+                        let page = self
+                            .out_dir
+                            .join(&names.claim(name, &format!("session {id}")));
+                        let made = Made {
+                            from,
+                            format: read.format,
+                            identities: read.inputs.iter().map(|&i| held[i].0.as_str()).collect(),
+                            sources: read.inputs.iter().map(|&i| sources[i]).collect(),
+                            bytes_in: read.inputs.iter().map(|&i| held[i].1).sum(),
+                            started,
+                            looked_at: false,
+                        };
+                        self.write(page, made, recording)
                     }
-                }
+                };
+                self.tell(&outcome);
+                outcome
             })
             .collect()
     }
@@ -193,67 +300,88 @@ impl Batch<'_> {
             .is_none_or(|id| recording.session_id.as_deref() == Some(id))
     }
 
-    fn write(
-        &self,
-        page: PathBuf,
-        from: String,
-        format: Format,
-        recording: Recording,
-        sources: &[&Source],
-    ) -> Outcome {
-        if let Err(err) = files::refuse_input_as_output(&page, sources.iter().copied()) {
-            return Outcome::Failed {
-                from,
-                error: format!("{err:#}"),
-            };
+    /// Whether the page there records the fingerprint it would be written with now.
+    fn is_up_to_date(&self, page: &Place, identities: &[&str]) -> bool {
+        let wanted = fingerprint::of_page(self.options, identities);
+        page.fingerprint()
+            .ok()
+            .flatten()
+            .is_some_and(|there| there == wanted)
+    }
+
+    fn write(&self, page: Place, made: Made, recording: Recording) -> Outcome {
+        if let Place::File(path) = &page
+            && let Err(err) = files::refuse_input_as_output(path, made.sources.iter().copied())
+        {
+            return Outcome::failed(made.from, Some(&page), &err, made.started);
         }
-        if !self.force && is_up_to_date(&page, sources) {
-            return Outcome::Skipped { page, from };
+        let fingerprint = fingerprint::of_page(self.options, &made.identities);
+        if !self.force && !made.looked_at && self.is_up_to_date(&page, &made.identities) {
+            return Outcome::skipped(made.from, &page, made.bytes_in, made.started);
         }
         let mut warnings = recording.warnings.clone();
-        let written =
-            files::write_atomically(&page, |out| write_page(&[recording], self.options, out));
+        let options = Options {
+            fingerprint: Some(fingerprint.clone()),
+            ..self.options.clone()
+        };
+        let written = page.write(|out| write_page(&[recording], &options, out));
         match written {
-            Ok(more) => {
+            Ok((more, bytes_out)) => {
                 warnings.extend(more);
-                Outcome::Made {
-                    page,
-                    from,
-                    format,
+                Outcome {
+                    input: made.from,
+                    page: Some(page.to_string()),
+                    status: Status::Made,
+                    error: None,
+                    format: Some(made.format.to_string()),
                     warnings,
+                    seconds: made.started.elapsed().as_secs_f64(),
+                    bytes_in: made.bytes_in,
+                    bytes_out,
                 }
             }
-            Err(err) => Outcome::Failed {
-                from,
-                error: format!("could not write {}: {err:#}", page.display()),
-            },
+            Err(err) => {
+                let mut outcome = Outcome::failed(made.from, Some(&page), &err, made.started);
+                outcome.bytes_in = made.bytes_in;
+                outcome
+            }
         }
     }
 }
 
+/// What a page is made from.
+struct Made<'a> {
+    from: String,
+    format: Format,
+    identities: Vec<&'a str>,
+    sources: Vec<&'a Source>,
+    bytes_in: u64,
+    started: Instant,
+    /// Whether the page there was found out of date already.
+    looked_at: bool,
+}
+
 /// The pages named so far in a run, each with whose it is.
 #[derive(Default)]
-struct Names(Mutex<HashMap<PathBuf, String>>);
+struct Names(Mutex<HashMap<String, String>>);
 
 impl Names {
-    /// Claims a page's name for `owner` (who makes it) in this run: the name itself when no
-    /// one else holds it, else the name with a digest of the owner.
-    fn claim(&self, page: PathBuf, owner: &str) -> PathBuf {
+    /// Claims a page's file name for `owner` (who makes it) in this run: the name itself when
+    /// no one else holds it, else the name with a digest of the owner.
+    fn claim(&self, name: String, owner: &str) -> String {
         let mut claimed = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut candidate = page.clone();
+        let stem = name.strip_suffix(".html").unwrap_or(&name).to_owned();
+        let mut candidate = name;
         for n in 1.. {
             match claimed.get(&candidate) {
                 Some(holder) if holder != owner => {}
                 _ => break,
             }
-            let stem = page
-                .file_stem()
-                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
             let digest = files::short_digest(&format!("{owner}#{n}"));
-            candidate = page.with_file_name(format!("{stem}-{digest}.html"));
+            candidate = format!("{stem}-{digest}.html");
         }
         claimed.insert(candidate.clone(), owner.to_owned());
         candidate
@@ -288,17 +416,6 @@ fn page_stems(sources: &[Source]) -> Vec<String> {
             numbered
         })
         .collect()
-}
-
-/// Whether a page exists and is newer than every input it is made from.
-fn is_up_to_date(page: &Path, sources: &[&Source]) -> bool {
-    let Ok(written) = fs::metadata(page).and_then(|m| m.modified()) else {
-        return false;
-    };
-    sources.iter().all(|s| {
-        s.modified()
-            .is_some_and(|changed: SystemTime| changed <= written)
-    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 //!
 //! A recording can also go back out as a PostHog export ([`export`], `replay-html extract`) or
 //! be reported on ([`inspect`]); [`batch`] bundles many inputs into a folder, a page each, and
-//! [`files`] finds the inputs a command line names and writes files atomically.
+//! [`files`] finds the inputs a command line names and writes files atomically; a batch skips
+//! pages whose [`fingerprint`] is unchanged, writes them through [`output`], and may be one
+//! [`shard`] of many.
 //!
 //! ```no_run
 //! use replay_html::{Input, Options};
@@ -29,15 +31,18 @@ pub mod base122;
 pub mod batch;
 pub mod export;
 pub mod files;
+pub mod fingerprint;
 pub mod input;
 pub mod inspect;
 mod json;
 pub mod mobile;
+pub mod output;
 pub mod page;
 pub mod payload;
 pub mod pii;
 pub mod recording;
 pub mod redact;
+pub mod shard;
 pub mod source;
 pub mod terminal;
 
@@ -78,6 +83,8 @@ pub struct Options {
     pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// What to do when the page would carry personal data ([`pii`]).
     pub pii: PiiCheck,
+    /// Recorded in the page's `<meta name="replay-html-fingerprint">`: see [`fingerprint`].
+    pub fingerprint: Option<String>,
 }
 
 /// What bundling does about personal data the page would carry (after redaction).
@@ -101,6 +108,7 @@ impl std::fmt::Debug for Options {
             .field("viewer", &self.viewer)
             .field("progress", &self.progress.is_some())
             .field("pii", &self.pii)
+            .field("fingerprint", &self.fingerprint)
             .finish()
     }
 }
@@ -189,6 +197,7 @@ pub fn write_page(
             title: &title,
             offline: options.offline,
             viewer: &options.viewer,
+            fingerprint: options.fingerprint.as_deref(),
         },
         out,
         options.progress.as_deref(),

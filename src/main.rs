@@ -4,17 +4,18 @@ use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use replay_html::Theme;
-use replay_html::batch::{Batch, Outcome};
+use replay_html::batch::{Batch, Outcome, Status};
 use replay_html::files::{self, Source};
 use replay_html::input::{self, Input, Read};
 use replay_html::inspect::{FailureReport, InputReport, Inspection};
+use replay_html::output::Place;
 use replay_html::source::posthog::{self, PosthogUrl};
 
 /// Prints a line for people on standard error, with the control characters of any text from
@@ -40,7 +41,7 @@ struct Cli {
 enum Command {
     /// Bundle recordings into one HTML file (or a file each, with --out-dir).
     #[command(after_help = BUNDLE_EXAMPLES)]
-    Bundle(BundleArgs),
+    Bundle(Box<BundleArgs>),
     /// Tell what inputs or bundled pages hold: format, session, windows, events, URLs, console
     /// errors, failed requests, sizes and problems.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -128,13 +129,25 @@ struct BundleArgs {
     output: Option<PathBuf>,
 
     /// Write a page for each recording into this folder, on all cores, going on past inputs
-    /// that fail, and skipping pages newer than their inputs.
+    /// that fail, and skipping pages that are up to date (made from the same inputs with the
+    /// same options by the same version).
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
 
     /// With --out-dir: bundle pages that are up to date too.
     #[arg(long, requires = "out_dir")]
     force: bool,
+
+    /// With --out-dir: take only shard K of N (1-based) of the inputs, by a stable hash of
+    /// their names, so that N workers cover every input once; auto/N takes K from
+    /// JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (numbered from 0).
+    #[arg(long, value_name = "K/N", requires = "out_dir")]
+    shard: Option<replay_html::shard::Shard>,
+
+    /// With --out-dir: write a JSON line for each page into FILE (`-` for standard output):
+    /// input, page, status (made, skipped, failed), error, seconds, bytes in and out.
+    #[arg(long, value_name = "FILE", requires = "out_dir")]
+    report: Option<PathBuf>,
 
     /// Only the recording of this session (capture requests hold many).
     #[arg(long, value_name = "ID")]
@@ -477,7 +490,7 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     let result = match cli.command {
-        Command::Bundle(args) => bundle(args),
+        Command::Bundle(args) => bundle(*args),
         Command::Inspect(args) => inspect(args),
         Command::Extract(args) => extract(args),
         Command::Completions { shell } => {
@@ -545,15 +558,29 @@ fn bundle(args: BundleArgs) -> Result<()> {
         } else {
             replay_html::PiiCheck::Warn
         },
+        fingerprint: None,
     };
     if let Some(out_dir) = &args.out_dir {
+        let out_dir = Place::parse(out_dir)?;
+        let report = args.report.as_deref().map(Report::open).transpose()?;
+        let tell = |outcome: &Outcome| {
+            if let Some(report) = &report {
+                report.line(outcome);
+            }
+        };
         let batch = Batch {
-            out_dir,
+            out_dir: &out_dir,
             force: args.force,
             session: args.session.as_deref(),
             options: &options,
+            shard: args.shard,
+            on_outcome: Some(&tell),
         };
-        return report_batch(batch.run(&sources)?);
+        let outcomes = batch.run(&sources)?;
+        if let Some(report) = report {
+            report.finish()?;
+        }
+        return report_batch(outcomes);
     }
     let output = output_path(&args.inputs, &sources, args.output)?;
     if let Some(path) = &output {
@@ -619,6 +646,9 @@ fn bundle(args: BundleArgs) -> Result<()> {
 
 /// Bundles a PostHog URL: one recording into a page, or a project's replay list into a folder.
 fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
+    if args.shard.is_some() || args.report.is_some() {
+        bail!("--shard and --report take files and folders, not a PostHog URL");
+    }
     let mut options = replay_html::Options {
         title: args.title,
         offline: args.offline,
@@ -630,6 +660,7 @@ fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
         } else {
             replay_html::PiiCheck::Warn
         },
+        fingerprint: None,
     };
     if let posthog::Target::Project { project } = &url.target {
         let out_dir = args.out_dir.context(
@@ -734,36 +765,82 @@ impl replay_html::Progress for TerminalProgress {
     }
 }
 
-/// Prints what a batch made, skipped and could not make; fails if anything failed.
-fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
-    let (mut made, mut skipped, mut failed) = (0, 0, Vec::new());
-    for outcome in &outcomes {
-        match outcome {
-            Outcome::Made {
-                page,
-                from,
-                format,
-                warnings,
-            } => {
-                made += 1;
-                for warning in warnings {
-                    say!("replay-html: warning: {from}: {warning}");
-                }
-                say!(
-                    "replay-html: wrote {} ({format}, from {from})",
-                    page.display()
-                );
-            }
-            Outcome::Skipped { .. } => skipped += 1,
-            Outcome::Failed { from, error } => failed.push(format!("{from}: {error}")),
+/// `--report`: a JSON line for each outcome, written as the batch goes.
+struct Report {
+    out: Mutex<Box<dyn Write + Send>>,
+    name: String,
+    error: Mutex<Option<io::Error>>,
+}
+
+impl Report {
+    fn open(path: &Path) -> Result<Report> {
+        let (out, name): (Box<dyn Write + Send>, String) = if path == Path::new("-") {
+            (Box::new(io::stdout()), "standard output".to_owned())
+        } else {
+            let file = fs::File::create(path)
+                .with_context(|| format!("could not create the report {}", path.display()))?;
+            (Box::new(file), path.display().to_string())
+        };
+        Ok(Report {
+            out: Mutex::new(out),
+            name,
+            error: Mutex::new(None),
+        })
+    }
+
+    fn line(&self, outcome: &Outcome) {
+        let mut line = serde_json::to_string(outcome).unwrap_or_default();
+        line.push('\n');
+        let written = match self.out.lock() {
+            Ok(mut out) => out.write_all(line.as_bytes()).and_then(|()| out.flush()),
+            Err(_) => Ok(()),
+        };
+        if let (Err(err), Ok(mut first)) = (written, self.error.lock()) {
+            first.get_or_insert(err);
         }
     }
+
+    fn finish(self) -> Result<()> {
+        match self.error.into_inner().ok().flatten() {
+            Some(err) => {
+                Err(err).with_context(|| format!("could not write the report {}", self.name))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// Prints what a batch made, skipped and could not make, from its outcomes (the lines of the
+/// report); fails if anything failed.
+fn report_batch(outcomes: Vec<Outcome>) -> Result<()> {
+    let count = |status| outcomes.iter().filter(|o| o.status == status).count();
+    for outcome in outcomes.iter().filter(|o| o.status == Status::Made) {
+        for warning in &outcome.warnings {
+            say!("replay-html: warning: {}: {warning}", outcome.input);
+        }
+        say!(
+            "replay-html: wrote {} ({}, from {})",
+            outcome.page.as_deref().unwrap_or_default(),
+            outcome.format.as_deref().unwrap_or_default(),
+            outcome.input
+        );
+    }
+    let failed: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Failed)
+        .collect();
     say!(
-        "replay-html: made {made}, skipped {skipped} (up to date; --force bundles them again), failed {}",
+        "replay-html: made {}, skipped {} (up to date; --force bundles them again), failed {}",
+        count(Status::Made),
+        count(Status::Skipped),
         failed.len()
     );
-    for failure in &failed {
-        say!("replay-html: failed: {failure}");
+    for outcome in &failed {
+        say!(
+            "replay-html: failed: {}: {}",
+            outcome.input,
+            outcome.error.as_deref().unwrap_or_default()
+        );
     }
     if !failed.is_empty() {
         bail!(

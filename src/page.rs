@@ -77,6 +77,8 @@ pub struct PageOptions<'a> {
     pub offline: bool,
     /// How the viewer starts.
     pub viewer: &'a ViewerSettings,
+    /// The page's content fingerprint (see [`crate::fingerprint`]), recorded in a `<meta>`.
+    pub fingerprint: Option<&'a str>,
 }
 
 /// How the viewer starts; a reader can change each in the page.
@@ -250,6 +252,8 @@ pub fn render(
         head_script => head_script,
         generator => concat!("replay-html ", env!("CARGO_PKG_VERSION")),
         player_version => text_of(&VENDOR_PLAYER, "VERSION")?.trim(),
+        fingerprint_name => crate::fingerprint::META_NAME,
+        fingerprint => options.fingerprint,
         player_css => inline_style(text_of(&VENDOR_PLAYER, "rrweb-player.css")?)?,
         viewer_css => viewer_css,
         theme => options.viewer.theme.name(),

@@ -107,11 +107,12 @@ fn makes_a_page_per_input_and_per_session_and_goes_on_past_a_bad_input() {
 }
 
 #[test]
-fn skips_pages_that_are_up_to_date_unless_forced() {
+fn skips_pages_whose_content_fingerprint_matches_and_rebuilds_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("export.json");
     fs::copy(fixture("real/export-2023-04-28-uuid-windows.json"), &input).unwrap();
     let out = dir.path().join("pages");
+    let page = out.join("export.html");
     let batch = |extra: &[&str]| {
         let mut args = vec![
             "bundle",
@@ -122,10 +123,14 @@ fn skips_pages_that_are_up_to_date_unless_forced() {
         args.extend_from_slice(extra);
         stderr(&run_ok(&args))
     };
+    let recorded = || replay_html::fingerprint::recorded_in(&fs::read(&page).unwrap());
     assert!(batch(&[]).contains("made 1, skipped 0"));
+    let first = recorded().expect("the page records its fingerprint");
     assert!(batch(&[]).contains("made 0, skipped 1"));
     assert!(batch(&["--force"]).contains("made 1, skipped 0"));
-    // A changed input is bundled again.
+    assert_eq!(recorded().unwrap(), first);
+
+    // Times do not matter: an input touched but unchanged is still up to date...
     let later = SystemTime::now() + Duration::from_secs(5);
     fs::File::options()
         .write(true)
@@ -133,7 +138,98 @@ fn skips_pages_that_are_up_to_date_unless_forced() {
         .unwrap()
         .set_modified(later)
         .unwrap();
+    assert!(batch(&[]).contains("made 0, skipped 1"));
+    // ... while a changed one is bundled again, even when its time says it is older.
+    let mut text = fs::read_to_string(&input).unwrap();
+    text.push('\n');
+    fs::write(&input, text).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&input)
+        .unwrap()
+        .set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
+        .unwrap();
     assert!(batch(&[]).contains("made 1, skipped 0"));
+    assert_ne!(recorded().unwrap(), first);
+
+    // A changed option that changes the page rebuilds it, without --force.
+    assert!(batch(&["--title", "Ticket 4711"]).contains("made 1, skipped 0"));
+    assert!(batch(&["--title", "Ticket 4711"]).contains("made 0, skipped 1"));
+    assert!(batch(&["--title", "Ticket 4711", "--strip-console"]).contains("made 1, skipped 0"));
+    assert!(batch(&["--title", "Ticket 4711", "--strip-console"]).contains("made 0, skipped 1"));
+
+    // A page that records no fingerprint (written by hand, or by an older version) is rebuilt.
+    fs::write(&page, "<!doctype html><html><head></head></html>").unwrap();
+    assert!(batch(&[]).contains("made 1, skipped 0"));
+}
+
+#[test]
+fn shards_cover_every_input_once_and_the_report_tells_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    fs::create_dir(&inputs).unwrap();
+    let body = fs::read(fixture("real/rrweb-events.json")).unwrap();
+    let mut paths = Vec::new();
+    for n in 0..12 {
+        let path = inputs.join(format!("rec-{n:02}.json"));
+        fs::write(&path, &body).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let out = dir.path().join("pages");
+    let mut made = Vec::new();
+    for k in 1..=3 {
+        // Each worker lists the inputs in its own order.
+        paths.rotate_left(5);
+        let report = dir.path().join(format!("report-{k}.jsonl"));
+        let shard = format!("{k}/3");
+        let mut args = vec![
+            "bundle",
+            "--out-dir",
+            out.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--report",
+            report.to_str().unwrap(),
+        ];
+        args.extend(paths.iter().map(String::as_str));
+        let message = stderr(&run_ok(&args));
+        let lines: Vec<serde_json::Value> = fs::read_to_string(&report)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(
+            message.contains(&format!("made {}, skipped 0", lines.len())),
+            "{message}"
+        );
+        for line in &lines {
+            assert_eq!(line["status"], "made");
+            assert!(line["error"].is_null());
+            assert_eq!(line["bytes_in"], body.len());
+            let page = PathBuf::from(line["page"].as_str().unwrap());
+            assert_eq!(line["bytes_out"], fs::metadata(&page).unwrap().len());
+            made.push(line["input"].as_str().unwrap().to_owned());
+        }
+    }
+    made.sort();
+    paths.sort();
+    assert_eq!(made, paths, "every input once");
+    assert_eq!(pages(&out).len(), 12);
+
+    let output = run(&[
+        "bundle",
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--shard",
+        "4/3",
+        &paths[0],
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("the shard must be from 1 to 3, not 4"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

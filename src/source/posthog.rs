@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
-use crate::batch::Outcome;
+use crate::batch::{Outcome, Status};
 use crate::input::Input;
 use crate::recording::Metadata;
 
@@ -1332,10 +1332,25 @@ pub fn bundle_list(
         .with_context(|| format!("could not create the folder {}", out_dir.display()))?;
     let mut outcomes = Vec::with_capacity(listed.len());
     for recording in &listed {
+        let started = std::time::Instant::now();
         let page = page_path(out_dir, &recording.id);
         let from = format!("recording {}", recording.id);
+        let outcome = |status, format: Option<String>, warnings, error| Outcome {
+            input: from.clone(),
+            page: Some(page.display().to_string()),
+            status,
+            error,
+            format,
+            warnings,
+            seconds: started.elapsed().as_secs_f64(),
+            bytes_in: 0,
+            bytes_out: std::fs::metadata(&page)
+                .ok()
+                .filter(|_| status == Status::Made)
+                .map_or(0, |m| m.len()),
+        };
         if !force && is_up_to_date(&page, recording) {
-            outcomes.push(Outcome::Skipped { page, from });
+            outcomes.push(outcome(Status::Skipped, None, Vec::new(), None));
             continue;
         }
         let made = client
@@ -1354,16 +1369,10 @@ pub fn bundle_list(
                 Ok((format, warnings))
             });
         outcomes.push(match made {
-            Ok((format, warnings)) => Outcome::Made {
-                page,
-                from,
-                format,
-                warnings,
-            },
-            Err(err) => Outcome::Failed {
-                from,
-                error: format!("{err:#}"),
-            },
+            Ok((format, warnings)) => {
+                outcome(Status::Made, Some(format.to_string()), warnings, None)
+            }
+            Err(err) => outcome(Status::Failed, None, Vec::new(), Some(format!("{err:#}"))),
         });
     }
     Ok(outcomes)

@@ -1,0 +1,102 @@
+//! Where a batch's pages go, and what the page already there says of itself: its fingerprint,
+//! for [`crate::batch`] to skip pages that are up to date. A page is replaced only by a
+//! complete one.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::files;
+use crate::fingerprint;
+
+/// A page's place, or a folder's: a local path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    File(PathBuf),
+}
+
+/// A page's `<meta>` fingerprint is in its first few hundred bytes; this is plenty.
+const HEAD_BYTES: u64 = 16 << 10;
+
+impl Place {
+    pub fn parse(path: &Path) -> Result<Place> {
+        Ok(Place::File(path.to_owned()))
+    }
+
+    /// The page called `name` in this folder.
+    pub fn join(&self, name: &str) -> Place {
+        match self {
+            Place::File(dir) => Place::File(dir.join(name)),
+        }
+    }
+
+    /// Makes the folder.
+    pub fn create_folder(&self) -> Result<()> {
+        match self {
+            Place::File(dir) => fs::create_dir_all(dir)
+                .with_context(|| format!("could not create the folder {}", dir.display())),
+        }
+    }
+
+    /// The fingerprint the page already there records; `None` when there is no page, or one
+    /// that records none.
+    pub fn fingerprint(&self) -> Result<Option<String>> {
+        match self {
+            Place::File(path) => {
+                let file = match fs::File::open(path) {
+                    Ok(file) => file,
+                    Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+                    Err(err) => {
+                        return Err(err).with_context(|| format!("could not read {self}"));
+                    }
+                };
+                let mut start = Vec::new();
+                file.take(HEAD_BYTES)
+                    .read_to_end(&mut start)
+                    .with_context(|| format!("could not read {self}"))?;
+                Ok(fingerprint::recorded_in(&start))
+            }
+        }
+    }
+
+    /// Writes the page through `write`; returns what `write` returned and the bytes written.
+    pub fn write<T>(&self, write: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<(T, u64)> {
+        match self {
+            Place::File(path) => files::write_atomically(path, |out| {
+                let mut counted = Counted { out, bytes: 0 };
+                let value = write(&mut counted)?;
+                Ok((value, counted.bytes))
+            })
+            .with_context(|| format!("could not write {self}")),
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A writer that counts what goes through it.
+struct Counted<'a> {
+    out: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
