@@ -52,7 +52,11 @@ class WindowPlayer {
     // changes nothing in the replayed page.
     const closeDocument = () => {
       const doc = this.replayer.iframe && this.replayer.iframe.contentDocument;
-      if (doc && doc.readyState !== 'complete') doc.close();
+      if (!doc || doc.readyState === 'complete') return;
+      const root = doc.documentElement;
+      doc.close();
+      // WebKit's parser, told the document ends, adds an <html> of its own beside rrweb's.
+      for (const node of Array.from(doc.childNodes)) if (node.nodeType === 1 && node !== root) node.remove();
     };
     this.replayer.on('fullsnapshot-rebuilded', closeDocument);
     /** The last chunk it holds. */
