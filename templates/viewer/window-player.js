@@ -54,7 +54,13 @@ class WindowPlayer {
       const doc = this.replayer.iframe && this.replayer.iframe.contentDocument;
       if (!doc || doc.readyState === 'complete') return;
       const root = doc.documentElement;
-      doc.close();
+      try {
+        doc.close();
+      } catch {
+        // Firefox can refuse (InvalidStateError, seen when setWindow rebuilds a player):
+        // the frame then stays as it was before this close existed, which Firefox plays.
+        return;
+      }
       // WebKit's parser, told the document ends, adds an <html> of its own beside rrweb's.
       for (const node of Array.from(doc.childNodes)) if (node.nodeType === 1 && node !== root) node.remove();
     };
