@@ -87,7 +87,8 @@ pub fn replace_lone_surrogates(text: &mut [u8]) -> usize {
     }
     let mut replaced = 0;
     let mut i = 0;
-    while let Some(at) = memchr::memchr(b'\\', &text[i..]) {
+    // `i` may step past the end (a backslash as the last byte): `get` ends the loop there.
+    while let Some(at) = text.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
         i += at;
         if text.get(i + 1) != Some(&b'u') {
             i += 2;

@@ -108,7 +108,8 @@ try {
   const inspector = args.includes('--inspector');
   if (report.ready.ok && inspector) {
     await page.evaluate(async () => {
-      const row = document.querySelector('#network-rows .row:last-child');
+      // The list is virtual: spacers stand before and after the rows it draws.
+      const row = [...document.querySelectorAll('#network-rows .row')].pop();
       if (!row) return;
       row.click();
       for (let i = 0; i < 40 && !document.querySelector('#request-detail h4'); i++) await new Promise((r) => setTimeout(r, 25));
