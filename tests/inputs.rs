@@ -9,13 +9,13 @@ use serde_json::Value;
 
 use replay_html::{Format, Input, Recording};
 
-use common::expected;
+use common::{event_values as values, expected};
 
 fn read(name: &str) -> (Format, Recording<'static>) {
-    let bytes = fs::read(common::fixture(&format!("real/{name}"))).unwrap();
-    // Kept for the rest of the test: the recording borrows from it.
-    let input: &'static Input = Box::leak(Box::new(Input::new(bytes).unwrap()));
-    input.read().unwrap_or_else(|e| panic!("{name}: {e:#}"))
+    common::read_recording(
+        fs::read(common::fixture(&format!("real/{name}"))).unwrap(),
+        name,
+    )
 }
 
 /// The window ids a format gives the two windows: posthog-js UUIDs, or the export's integers.
@@ -31,15 +31,6 @@ fn window_ids(expected: &Value, by_integer: bool) -> Vec<String> {
                 w["windowId"].as_str().unwrap().to_owned()
             }
         })
-        .collect()
-}
-
-/// Events of a window as JSON values: formats may differ in member order, not in content.
-fn values(recording: &Recording, window: usize) -> Vec<Value> {
-    recording.windows[window]
-        .events
-        .iter()
-        .map(|e| serde_json::from_str(&e.json.text().unwrap()).unwrap())
         .collect()
 }
 

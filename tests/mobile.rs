@@ -9,14 +9,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use replay_html::{Format, Input, Recording};
+use replay_html::{Format, Recording};
 
-use common::{bundle_with, fixture, run_ok};
+use common::{bundle_with, event_values as values, fixture, run_ok};
 
 fn read(bytes: Vec<u8>) -> (Format, Recording<'static>) {
-    // Kept for the rest of the test: the recording borrows from it.
-    let input: &'static Input = Box::leak(Box::new(Input::new(bytes).unwrap()));
-    input.read().unwrap_or_else(|e| panic!("{e:#}"))
+    common::read_recording(bytes, "a mobile recording")
 }
 
 fn read_fixture(name: &str) -> (Format, Recording<'static>) {
@@ -25,15 +23,6 @@ fn read_fixture(name: &str) -> (Format, Recording<'static>) {
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// The events of a window as JSON values.
-fn values(recording: &Recording, window: usize) -> Vec<Value> {
-    recording.windows[window]
-        .events
-        .iter()
-        .map(|e| serde_json::from_str(&e.json.text().unwrap()).unwrap())
-        .collect()
 }
 
 /// `data.wireframes` of every full snapshot of a window.

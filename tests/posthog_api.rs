@@ -89,6 +89,14 @@ fn run_ok(args: &[&str], key: Option<&str>) -> Output {
     output
 }
 
+/// `replay-html bundle URL OPTIONS -o PAGE` with the key, which must succeed.
+fn bundle_url(url: &str, options: &[&str], page: &Path) -> Output {
+    let mut args = vec!["bundle", url];
+    args.extend_from_slice(options);
+    args.extend(["-o", page.to_str().unwrap()]);
+    run_ok(&args, Some(KEY))
+}
+
 /// Nothing the run printed or wrote holds the key.
 fn assert_key_hidden(output: &Output, dir: &Path) {
     for key in [KEY, KEY_WITHOUT_SCOPE] {
@@ -146,15 +154,7 @@ fn a_replay_url_gives_the_page_its_export_gives() {
     let server = StandIn::start(vec![real_recording(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let from_api = dir.path().join("api.html");
-    let output = run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, &id),
-            "-o",
-            from_api.to_str().unwrap(),
-        ],
-        Some(KEY),
-    );
+    let output = bundle_url(&recording_url(&server, &id), &[], &from_api);
     let from_file = dir.path().join("file.html");
     common::bundle(
         &common::fixture("real/export-2023-04-28-uuid-windows.json"),
@@ -192,27 +192,12 @@ fn snappy_blocks_and_long_term_storage_give_the_same_page() {
     let server = StandIn::start(vec![real_recording(&id), long_term]);
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("jsonl.html");
-    run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, &id),
-            "-o",
-            jsonl.to_str().unwrap(),
-        ],
-        Some(KEY),
-    );
+    bundle_url(&recording_url(&server, &id), &[], &jsonl);
     let snappy = dir.path().join("snappy.html");
-    run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, &id),
-            "--api-decompress=false",
-            "--api-parallel",
-            "1",
-            "-o",
-            snappy.to_str().unwrap(),
-        ],
-        Some(KEY),
+    bundle_url(
+        &recording_url(&server, &id),
+        &["--api-decompress=false", "--api-parallel", "1"],
+        &snappy,
     );
     assert_eq!(
         contents_without_link(&jsonl),
@@ -227,15 +212,10 @@ fn snappy_blocks_and_long_term_storage_give_the_same_page() {
 
     for decompress in ["true", "false"] {
         let lts = dir.path().join(format!("lts-{decompress}.html"));
-        run_ok(
-            &[
-                "bundle",
-                &recording_url(&server, "01a20384-0000-7000-8000-00000000lts1"),
-                &format!("--api-decompress={decompress}"),
-                "-o",
-                lts.to_str().unwrap(),
-            ],
-            Some(KEY),
+        bundle_url(
+            &recording_url(&server, "01a20384-0000-7000-8000-00000000lts1"),
+            &[&format!("--api-decompress={decompress}")],
+            &lts,
         );
         let (mut a, events_a) = contents_without_link(&lts);
         let (mut b, events_b) = contents_without_link(&jsonl);
@@ -286,18 +266,10 @@ fn throttles_server_errors_slow_and_cut_answers_are_waited_out() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
     let started = std::time::Instant::now();
-    let output = run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, &id),
-            "--api-timeout",
-            "1",
-            "--api-parallel",
-            "1",
-            "-o",
-            page.to_str().unwrap(),
-        ],
-        Some(KEY),
+    let output = bundle_url(
+        &recording_url(&server, &id),
+        &["--api-timeout", "1", "--api-parallel", "1"],
+        &page,
     );
     let said = stderr(&output);
     assert!(said.contains("PostHog answered 500"), "{said}");
@@ -618,7 +590,7 @@ fn the_links_moment_becomes_the_start_and_inspect_and_extract_read_urls() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("at.html");
     let url = format!("{}?t=7", recording_url(&server, &id));
-    run_ok(&["bundle", &url, "-o", page.to_str().unwrap()], Some(KEY));
+    bundle_url(&url, &[], &page);
     let settings = |page: &Path| -> Value {
         let html = std::fs::read_to_string(page).unwrap();
         let start =
@@ -627,10 +599,7 @@ fn the_links_moment_becomes_the_start_and_inspect_and_extract_read_urls() {
         serde_json::from_str(&html[start..end]).unwrap()
     };
     assert_eq!(settings(&page)["start"], 7000.0);
-    run_ok(
-        &["bundle", &url, "--start", "3", "-o", page.to_str().unwrap()],
-        Some(KEY),
-    );
+    bundle_url(&url, &["--start", "3"], &page);
     assert_eq!(settings(&page)["start"], 3000.0);
 
     // Without -o, the page is named by the session id, in the current folder.
@@ -676,15 +645,10 @@ fn a_mobile_recording_gives_the_page_its_file_gives() {
     let server = StandIn::start(vec![mobile]);
     let dir = tempfile::tempdir().unwrap();
     let from_api = dir.path().join("api.html");
-    run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, "01a20384-0000-7000-8000-0000000000a1"),
-            "--api-decompress=false",
-            "-o",
-            from_api.to_str().unwrap(),
-        ],
-        Some(KEY),
+    bundle_url(
+        &recording_url(&server, "01a20384-0000-7000-8000-0000000000a1"),
+        &["--api-decompress=false"],
+        &from_api,
     );
     let from_file = dir.path().join("file.html");
     common::bundle_with(
@@ -713,15 +677,7 @@ fn the_page_links_to_the_recording_in_posthog() {
     let server = StandIn::start(vec![real_recording(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("api.html");
-    run_ok(
-        &[
-            "bundle",
-            &recording_url(&server, &id),
-            "-o",
-            page.to_str().unwrap(),
-        ],
-        Some(KEY),
-    );
+    bundle_url(&recording_url(&server, &id), &[], &page);
     let from_file = dir.path().join("file.html");
     common::bundle(
         &common::fixture("real/export-2023-04-28-uuid-windows.json"),

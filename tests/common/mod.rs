@@ -8,6 +8,24 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use replay_html::{Format, Input, Recording};
+
+/// Reads `bytes` (named `what` in a failure) as replay-html does. The input is leaked so that
+/// the recording, which borrows from it, lasts for the rest of the test.
+pub fn read_recording(bytes: Vec<u8>, what: &str) -> (Format, Recording<'static>) {
+    let input: &'static Input = Box::leak(Box::new(Input::new(bytes).unwrap()));
+    input.read().unwrap_or_else(|e| panic!("{what}: {e:#}"))
+}
+
+/// The events of a window as JSON values: formats may differ in member order, not in content.
+pub fn event_values(recording: &Recording, window: usize) -> Vec<Value> {
+    recording.windows[window]
+        .events
+        .iter()
+        .map(|e| serde_json::from_str(&e.json.text().unwrap()).unwrap())
+        .collect()
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
