@@ -297,17 +297,28 @@ impl PosthogUrl {
             }
             _ => bail!(fail("its path is not a replay's")),
         };
-        let number = |name| {
-            param(name)
-                .and_then(|v: &str| v.parse::<f64>().ok())
-                .filter(|v| v.is_finite() && *v >= 0.0)
+        // As PostHog's player reads them: `t` in seconds from the start, `timestamp` in epoch
+        // milliseconds (a `t` that large is one too), or either as an RFC 3339 time.
+        let moment = |name| -> Option<Moment> {
+            let value: &str = param(name)?;
+            if let Ok(number) = value.parse::<f64>() {
+                return (number.is_finite() && number >= 0.0).then_some(if number < 1e11 {
+                    Moment::Offset(number)
+                } else {
+                    Moment::Epoch(number)
+                });
+            }
+            // A zone's `+` reads as a space in a query that was not percent-encoded.
+            let zone_plus =
+                |(time, zone): (&str, &str)| format!("{time}{}", zone.replace(' ', "+"));
+            parse_time(value)
+                .or_else(|| parse_time(&zone_plus(value.split_at_checked(19)?)))
+                .map(Moment::Epoch)
         };
-        let start = match (number("t"), number("timestamp")) {
-            (Some(t), _) if t < 1e11 => Some(Moment::Offset(t)),
-            (Some(t), _) => Some(Moment::Epoch(t)),
-            (None, Some(ms)) => Some(Moment::Epoch(ms)),
-            (None, None) => None,
-        };
+        let start = moment("t").or_else(|| match moment("timestamp") {
+            Some(Moment::Offset(ms)) => Some(Moment::Epoch(ms)),
+            other => other,
+        });
         Ok(PosthogUrl {
             site: Site {
                 scheme: scheme.to_ascii_lowercase(),
@@ -1405,6 +1416,21 @@ mod tests {
             }
         );
         assert_eq!(one.start, Some(Moment::Offset(42.0)));
+        let at =
+            |query: &str| parse(&format!("https://us.posthog.com/project/1/replay/a{query}")).start;
+        assert_eq!(
+            at("?timestamp=1725607643113"),
+            Some(Moment::Epoch(1725607643113.0))
+        );
+        assert_eq!(at("?timestamp=1000"), Some(Moment::Epoch(1000.0)));
+        for iso in [
+            "?t=2024-09-06T07:27:23.113Z",
+            "?timestamp=2024-09-06T09:27:23.113%2B02:00",
+            "?timestamp=2024-09-06T09:27:23.113+02:00",
+        ] {
+            assert_eq!(at(iso), Some(Moment::Epoch(1725607643113.0)), "{iso}");
+        }
+        assert_eq!(at("?t=soon"), None);
         let home = parse(
             "https://eu.posthog.com/project/7/replay/home?filters=%7B%7D&sessionRecordingId=abc-1",
         );
