@@ -453,84 +453,94 @@ const INPUT_TYPES: [&str; 15] = [
 ];
 
 impl Damage {
-    /// Checks the wireframes of one full snapshot or mutation (`data`).
-    fn check_data(&mut self, data: &Value) {
-        let mut ids = std::collections::HashSet::new();
-        if let Some(wireframes) = data.get("wireframes").and_then(Value::as_array) {
-            for wireframe in wireframes {
-                self.check(wireframe, &mut ids);
-            }
+    /// Checks the wireframes of one full snapshot or mutation event, read from its text.
+    fn check_event(&mut self, text: &str) {
+        #[derive(Deserialize)]
+        #[serde(bound(deserialize = "'a: 'de"))]
+        struct Event<'a> {
+            #[serde(borrow)]
+            data: Option<wire::Data<'a>>,
         }
-        for list in ["adds", "updates"] {
-            for change in data
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                match change.get("wireframe") {
-                    // Children listed again on their own are usual in diffs: ids repeat freely.
-                    Some(wireframe) => self.check(wireframe, &mut std::collections::HashSet::new()),
-                    None => self.not_objects += 1,
-                }
+        if let Ok(Event { data: Some(data) }) = crate::json::from_str_within_depth::<Event>(text) {
+            self.check_data(&data);
+        }
+    }
+
+    /// Checks the wireframes of one full snapshot or mutation (`data`).
+    fn check_data(&mut self, data: &wire::Data) {
+        let mut ids = std::collections::HashSet::new();
+        for entry in &data.wireframes.0 {
+            self.check(entry, &mut ids);
+        }
+        for change in data.adds.0.iter().chain(&data.updates.0) {
+            match &change.0 {
+                // Children listed again on their own are usual in diffs: ids repeat freely.
+                Some(entry) => self.check(entry, &mut std::collections::HashSet::new()),
+                None => self.not_objects += 1,
             }
         }
     }
 
-    fn check(&mut self, wireframe: &Value, ids: &mut std::collections::HashSet<String>) {
-        let mut stack = vec![wireframe];
-        while let Some(wireframe) = stack.pop() {
-            let Some(object) = wireframe.as_object() else {
+    fn check<'a>(
+        &mut self,
+        entry: &'a wire::Entry<'a>,
+        ids: &mut std::collections::HashSet<&'a str>,
+    ) {
+        let mut stack = vec![entry];
+        while let Some(entry) = stack.pop() {
+            let wire::Entry::Wireframe(wireframe) = entry else {
                 self.not_objects += 1;
                 continue;
             };
-            match object.get("id") {
-                Some(id @ (Value::Number(_) | Value::String(_))) => {
-                    if !ids.insert(id.to_string()) {
+            match wireframe
+                .id
+                .filter(|id| wire::is_number(id) || id.get().starts_with('"'))
+            {
+                Some(id) => {
+                    if !ids.insert(id.get()) {
                         self.repeated_ids += 1;
                     }
                 }
-                _ => self.without_id += 1,
+                None => self.without_id += 1,
             }
-            let sized = |key| {
-                object
-                    .get(key)
-                    .is_some_and(|v| v.is_number() || v.as_str() == Some("100vw"))
+            let sized = |size: Option<&RawValue>| {
+                size.is_some_and(|v| wire::is_number(v) || v.get() == "\"100vw\"")
             };
-            if !sized("width") || !sized("height") {
+            if !sized(wireframe.width) || !sized(wireframe.height) {
                 self.without_size += 1;
             }
-            let kind = object.get("type").map_or(Some("div"), Value::as_str);
+            let kind = match &wireframe.kind {
+                None => Ok("div"),
+                Some(wire::Text::Str(kind)) => Ok(kind.as_ref()),
+                Some(wire::Text::Other(what)) => Err(*what),
+            };
             match kind {
-                Some(kind) if TYPES.contains(&kind) => {}
-                other => {
-                    let name = other.map_or_else(|| object["type"].to_string(), str::to_owned);
+                Ok(kind) if TYPES.contains(&kind) => {}
+                Ok(name) | Err(name) => {
                     self.unknown_types.insert(name.chars().take(40).collect());
                 }
             }
-            if kind == Some("input") {
-                let input = object.get("inputType").and_then(Value::as_str);
+            if kind == Ok("input") {
+                let input = wireframe.input_type.as_ref().and_then(wire::Text::as_str);
                 if !input.is_some_and(|t| INPUT_TYPES.contains(&t) && !t.is_empty()) {
-                    let name = input.map_or("(none)", |t| t);
+                    let name = input.unwrap_or("(none)");
                     self.unknown_inputs.insert(name.chars().take(40).collect());
                 }
             }
-            let images = [
-                object.get("base64"),
-                object.get("style").and_then(|s| s.get("backgroundImage")),
-            ];
-            for image in images.into_iter().flatten() {
+            for image in [&wireframe.base64, &wireframe.background_image]
+                .into_iter()
+                .flatten()
+            {
                 match image.as_str() {
                     Some(text) if text.len() > HUGE_IMAGE => self.huge_images += 1,
                     Some(text) if is_image_data(text) => {}
                     _ => self.broken_images += 1,
                 }
             }
-            if let Some(children) = object.get("childWireframes") {
-                match children.as_array() {
-                    Some(children) => stack.extend(children),
-                    None => self.not_objects += 1,
-                }
+            match &wireframe.children {
+                Some(wire::Children::List(children)) => stack.extend(children),
+                Some(wire::Children::NotList) => self.not_objects += 1,
+                None => {}
             }
         }
     }
@@ -618,6 +628,371 @@ fn is_image_data(text: &str) -> bool {
     length > 0 && length.is_multiple_of(4) && padding <= 2
 }
 
+/// The parts of a mobile event's wireframes that the damage check reads, borrowed from the
+/// event's text. Each type takes any JSON value (what is not the shape expected is told, not an
+/// error), and skips what it does not read without building it: images, the most of an event's
+/// bytes, are only borrowed, and nothing is allocated but the lists of wireframes.
+mod wire {
+    use std::borrow::Cow;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    /// A full snapshot's or mutation's `data`.
+    #[derive(Deserialize, Default)]
+    #[serde(bound(deserialize = "'a: 'de"))]
+    pub struct Data<'a> {
+        #[serde(borrow, default)]
+        pub wireframes: List<Entry<'a>>,
+        #[serde(borrow, default)]
+        pub adds: List<Change<'a>>,
+        #[serde(borrow, default)]
+        pub updates: List<Change<'a>>,
+    }
+
+    /// The items of an array; empty for any other value.
+    pub struct List<T>(pub Vec<T>);
+
+    impl<T> Default for List<T> {
+        fn default() -> Self {
+            List(Vec::new())
+        }
+    }
+
+    /// An added or updated wireframe's change: its `wireframe`, if it is an object that has one.
+    pub struct Change<'a>(pub Option<Entry<'a>>);
+
+    /// An entry of a list of wireframes, which should be a wireframe.
+    pub enum Entry<'a> {
+        Wireframe(Box<Wireframe<'a>>),
+        NotObject,
+    }
+
+    /// A wireframe's members that the check reads, as written (`null` included).
+    #[derive(Default)]
+    pub struct Wireframe<'a> {
+        pub id: Option<&'a RawValue>,
+        pub width: Option<&'a RawValue>,
+        pub height: Option<&'a RawValue>,
+        pub kind: Option<Text<'a>>,
+        pub input_type: Option<Text<'a>>,
+        pub base64: Option<Text<'a>>,
+        /// `style.backgroundImage`.
+        pub background_image: Option<Text<'a>>,
+        pub children: Option<Children<'a>>,
+    }
+
+    /// A member that should be a string: the string (borrowed unless it has escapes), or the
+    /// JSON text of what stands there instead (not kept for long texts).
+    pub enum Text<'a> {
+        Str(Cow<'a, str>),
+        Other(&'static str),
+    }
+
+    impl Text<'_> {
+        pub fn as_str(&self) -> Option<&str> {
+            match self {
+                Text::Str(text) => Some(text),
+                Text::Other(_) => None,
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Text<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct TextVisitor;
+            impl<'de> Visitor<'de> for TextVisitor {
+                type Value = Text<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
+                    Ok(Text::Str(Cow::Borrowed(text)))
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
+                    Ok(Text::Str(Cow::Owned(text.to_owned())))
+                }
+                fn visit_bool<E: de::Error>(self, value: bool) -> Result<Text<'de>, E> {
+                    Ok(Text::Other(if value { "true" } else { "false" }))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text<'de>, E> {
+                    Ok(Text::Other("a number"))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text<'de>, E> {
+                    Ok(Text::Other("a number"))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text<'de>, E> {
+                    Ok(Text::Other("a number"))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Text<'de>, E> {
+                    Ok(Text::Other("null"))
+                }
+                fn visit_none<E: de::Error>(self) -> Result<Text<'de>, E> {
+                    Ok(Text::Other("null"))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text<'de>, A::Error> {
+                    skip_seq(seq)?;
+                    Ok(Text::Other("a list"))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text<'de>, A::Error> {
+                    skip_map(map)?;
+                    Ok(Text::Other("an object"))
+                }
+            }
+            deserializer.deserialize_any(TextVisitor)
+        }
+    }
+
+    /// `childWireframes`: a list, or something else.
+    pub enum Children<'a> {
+        List(Vec<Entry<'a>>),
+        NotList,
+    }
+
+    /// Whether a JSON value is a number.
+    pub fn is_number(value: &RawValue) -> bool {
+        value
+            .get()
+            .bytes()
+            .next()
+            .is_some_and(|b| b == b'-' || b.is_ascii_digit())
+    }
+
+    /// Implements a visitor's methods for every kind of value but the ones it reads, each
+    /// skipping the value and giving `$other`.
+    macro_rules! anything_else {
+        ($other:expr) => {
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+        };
+    }
+
+    fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ListVisitor<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+                type Value = List<T>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                    let mut items = Vec::new();
+                    while let Some(item) = seq.next_element()? {
+                        items.push(item);
+                    }
+                    Ok(List(items))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+                    skip_map(map)?;
+                    Ok(List::default())
+                }
+                anything_else!(List::default());
+            }
+            deserializer.deserialize_any(ListVisitor(PhantomData))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Children<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ChildrenVisitor;
+            impl<'de> Visitor<'de> for ChildrenVisitor {
+                type Value = Children<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                    let mut items = Vec::new();
+                    while let Some(item) = seq.next_element()? {
+                        items.push(item);
+                    }
+                    Ok(Children::List(items))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                    skip_map(map)?;
+                    Ok(Children::NotList)
+                }
+                anything_else!(Children::NotList);
+            }
+            deserializer.deserialize_any(ChildrenVisitor)
+        }
+    }
+
+    /// The members of a wireframe the check reads.
+    enum Key {
+        Id,
+        Width,
+        Height,
+        Type,
+        InputType,
+        Base64,
+        Style,
+        BackgroundImage,
+        ChildWireframes,
+        Wireframe,
+        Other,
+    }
+
+    impl<'de> Deserialize<'de> for Key {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl Visitor<'_> for KeyVisitor {
+                type Value = Key;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a member's name")
+                }
+                fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                    Ok(match key {
+                        "id" => Key::Id,
+                        "width" => Key::Width,
+                        "height" => Key::Height,
+                        "type" => Key::Type,
+                        "inputType" => Key::InputType,
+                        "base64" => Key::Base64,
+                        "style" => Key::Style,
+                        "backgroundImage" => Key::BackgroundImage,
+                        "childWireframes" => Key::ChildWireframes,
+                        "wireframe" => Key::Wireframe,
+                        _ => Key::Other,
+                    })
+                }
+            }
+            deserializer.deserialize_identifier(KeyVisitor)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Entry<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct EntryVisitor;
+            impl<'de> Visitor<'de> for EntryVisitor {
+                type Value = Entry<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    let mut wireframe = Wireframe::default();
+                    while let Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::Id => wireframe.id = Some(map.next_value()?),
+                            Key::Width => wireframe.width = Some(map.next_value()?),
+                            Key::Height => wireframe.height = Some(map.next_value()?),
+                            Key::Type => wireframe.kind = Some(map.next_value()?),
+                            Key::InputType => wireframe.input_type = Some(map.next_value()?),
+                            Key::Base64 => wireframe.base64 = Some(map.next_value()?),
+                            Key::Style => wireframe.background_image = map.next_value::<Style>()?.0,
+                            Key::ChildWireframes => wireframe.children = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Entry::Wireframe(Box::new(wireframe)))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                    skip_seq(seq)?;
+                    Ok(Entry::NotObject)
+                }
+                anything_else!(Entry::NotObject);
+            }
+            deserializer.deserialize_any(EntryVisitor)
+        }
+    }
+
+    /// A wireframe's `style`, for its `backgroundImage`.
+    struct Style<'a>(Option<Text<'a>>);
+
+    impl<'de> Deserialize<'de> for Style<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct StyleVisitor;
+            impl<'de> Visitor<'de> for StyleVisitor {
+                type Value = Style<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    let mut image = None;
+                    while let Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::BackgroundImage => image = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Style(image))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                    skip_seq(seq)?;
+                    Ok(Style(None))
+                }
+                anything_else!(Style(None));
+            }
+            deserializer.deserialize_any(StyleVisitor)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Change<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ChangeVisitor;
+            impl<'de> Visitor<'de> for ChangeVisitor {
+                type Value = Change<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    let mut wireframe = None;
+                    while let Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::Wireframe => wireframe = Some(map.next_value()?),
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Change(wireframe))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                    skip_seq(seq)?;
+                    Ok(Change(None))
+                }
+                anything_else!(Change(None));
+            }
+            deserializer.deserialize_any(ChangeVisitor)
+        }
+    }
+}
+
 /// Warnings about the wireframes of a mobile window that the page cannot draw as they are.
 pub fn window_warnings(window: &Window) -> Vec<String> {
     use rayon::prelude::*;
@@ -630,11 +1005,8 @@ pub fn window_warnings(window: &Window) -> Vec<String> {
                     && e.source == Some(source::MUTATION))
         })
         .fold(Damage::default, |mut damage, event| {
-            if let Ok(text) = event.json.text()
-                && let Ok(value) = crate::json::from_str_within_depth::<Value>(&text)
-                && let Some(data) = value.get("data")
-            {
-                damage.check_data(data);
+            if let Ok(text) = event.json.text() {
+                damage.check_event(&text);
             }
             damage
         })
@@ -670,16 +1042,19 @@ mod damage_tests {
     #[test]
     fn counts_each_kind_of_damage() {
         let mut damage = Damage::default();
-        damage.check_data(&json!({"wireframes": [
-            {"id": 1, "width": 10, "height": 10, "childWireframes": [
-                {"id": 1, "width": 1, "height": 1, "type": "text"},
-                {"width": 1, "height": 1, "type": "hologram"},
-                {"id": 3, "type": "input", "inputType": "slider", "width": 1, "height": 1},
-                {"id": 4, "type": "image", "base64": "@@", "width": 1, "height": 1},
-                {"id": 5, "type": "text"},
-                7
-            ]}
-        ]}));
+        damage.check_event(
+            &json!({"type": 2, "data": {"wireframes": [
+                {"id": 1, "width": 10, "height": 10, "childWireframes": [
+                    {"id": 1, "width": 1, "height": 1, "type": "text"},
+                    {"width": 1, "height": 1, "type": "hologram"},
+                    {"id": 3, "type": "input", "inputType": "slider", "width": 1, "height": 1},
+                    {"id": 4, "type": "image", "base64": "@@", "width": 1, "height": 1},
+                    {"id": 5, "type": "text"},
+                    7
+                ]}
+            ]}})
+            .to_string(),
+        );
         let warnings = damage.warnings("\"w\"").join("\n");
         for expected in [
             "1 wireframe entries that are not wireframes",
@@ -692,5 +1067,40 @@ mod damage_tests {
         ] {
             assert!(warnings.contains(expected), "{expected}: {warnings}");
         }
+    }
+
+    #[test]
+    fn reads_diffs_and_values_of_the_wrong_shape() {
+        let mut damage = Damage::default();
+        let image = "data:image/png;base64,iVBORw0KGgo=";
+        damage.check_event(
+            &json!({"type": 3, "data": {"source": 0,
+                "adds": [
+                    {"parentId": 1, "wireframe": {"id": 2, "width": 1, "height": 1, "type": "text",
+                        "style": {"backgroundImage": image, "color": "#000"}}},
+                    {"parentId": 1},
+                    "not a change",
+                    {"parentId": 1, "wireframe": {"id": 2, "width": "100vw", "height": 1,
+                        "type": null, "style": "not a style", "childWireframes": {"id": 3}}}
+                ],
+                "updates": [{"wireframe": {"id": "a", "width": 1, "height": 1,
+                    "type": "image", "base64": "iVBO\nRw0K\nGgo=",
+                    "childWireframes": [[1], {"id": "a", "width": 1, "height": 1,
+                        "type": "input", "inputType": 5, "base64": 5}]}}],
+                "removes": [{"parentId": 1, "id": 2}]
+            }})
+            .to_string(),
+        );
+        assert_eq!(damage.not_objects, 4, "{damage:?}");
+        assert_eq!(damage.without_id, 0);
+        assert_eq!(damage.without_size, 0);
+        assert_eq!(damage.repeated_ids, 1, "a repeated id inside one update");
+        assert_eq!(damage.broken_images, 1, "{damage:?}");
+        assert_eq!(
+            damage.unknown_types.iter().collect::<Vec<_>>(),
+            ["null"],
+            "{damage:?}"
+        );
+        assert_eq!(damage.unknown_inputs.iter().collect::<Vec<_>>(), ["(none)"]);
     }
 }
