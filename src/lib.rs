@@ -176,14 +176,18 @@ pub fn write_page(
             ));
         }
     }
+    // The player and the viewer get each recording's timeline; the events far outside it ride
+    // along in the page's data (see `recording::outliers`).
+    let timelines: Vec<_> = recordings.iter().map(Recording::timeline).collect();
     let payloads = recordings
         .iter()
-        .map(|recording| {
+        .zip(&timelines)
+        .map(|(recording, timeline)| {
             let title = match (&options.title, recordings.len()) {
                 (Some(title), 1) => title.clone(),
                 _ => recording_title(recording),
             };
-            payload::Payload::new(recording, &title)
+            payload::Payload::new(timeline, &title)?.with_outliers(recording)
         })
         .collect::<Result<Vec<_>>>()?;
     let title = match (&options.title, payloads.as_slice()) {

@@ -303,6 +303,12 @@ pub fn render(
             context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
             &mut out,
         )?;
+        if let Some(outliers) = &payload.outliers {
+            data.render_captured_to(
+                context! { recording => r, outliers => true, text => Value::from(Arc::clone(&outliers.text)) },
+                &mut out,
+            )?;
+        }
     }
     out.write_all(tail.as_bytes())?;
     out.flush()?;

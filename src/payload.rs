@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::analysis::{self, Analyzer, Inspector, Marker, Segment};
 use crate::base122;
-use crate::recording::{Event, Recording, Window, event_type, timestamp_value};
+use crate::recording::{Event, Recording, Window, event_type};
 
 /// Version of the payload layout, read by the viewer and by tools that take bundles apart.
 pub const FORMAT_VERSION: u32 = 2;
@@ -65,6 +65,14 @@ pub struct Summary {
     pub segments: Vec<Segment>,
     pub markers: Vec<Marker>,
     pub counts: Counts,
+    /// How many events far outside the session the page carries beside its timeline
+    /// ([`Payload::with_outliers`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outliers: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -127,6 +135,10 @@ pub struct Payload<'r> {
     pub inspector: Block,
     /// Every window's chunks, window by window, in order.
     pub chunks: Vec<Chunk<'r>>,
+    /// The events far outside the session that the timeline leaves out, kept so that the
+    /// page holds the whole recording: `{"windows": [every window's id, in order], "events":
+    /// [[windowId, event], ...]}`, events in time order. The viewer never reads them.
+    pub outliers: Option<Block>,
 }
 
 /// Some consecutive events of a window.
@@ -228,12 +240,42 @@ impl<'r> Payload<'r> {
             segments: analysis::segments(recording),
             counts: counts(&markers, &inspector),
             markers,
+            outliers: 0,
         };
         Ok(Payload {
             summary,
             inspector: pack(&serde_json::to_vec(&inspector)?)?,
             chunks,
+            outliers: None,
         })
+    }
+
+    /// Adds the events of `recording` that its timeline (the recording this payload was made
+    /// from: [`Recording::timeline`]) leaves out, with the ids of all its windows in order, so
+    /// that the page reads back to the same recording.
+    pub fn with_outliers(mut self, recording: &Recording) -> Result<Payload<'r>> {
+        let outliers = recording.outliers();
+        if outliers.is_empty() {
+            return Ok(self);
+        }
+        let ids: Vec<&str> = recording.windows.iter().map(|w| w.id.as_str()).collect();
+        let mut json = b"{\"windows\":".to_vec();
+        serde_json::to_writer(&mut json, &ids)?;
+        json.extend_from_slice(b",\"events\":[");
+        for (i, (window, event)) in outliers.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            json.push(b'[');
+            serde_json::to_writer(&mut json, window)?;
+            json.push(b',');
+            event.json.write_to(&mut json)?;
+            json.push(b']');
+        }
+        json.extend_from_slice(b"]}");
+        self.outliers = Some(pack(&json)?);
+        self.summary.outliers = outliers.len();
+        Ok(self)
     }
 }
 
@@ -282,9 +324,9 @@ fn written_size(event: &Event) -> usize {
     }
 }
 
-/// The events as one JSON array, compressed events expanded. An event that cannot be expanded
-/// (its compressed data is damaged) is replaced by a custom event that says so, so that the
-/// events keep their places; the warnings say which.
+/// The events as one JSON array, compressed events expanded. A recording's reader replaces a
+/// damaged compressed event by a note ([`crate::recording::damaged_note`]), so every event
+/// expands here; should one still not, it gets the same note, and the warnings say which.
 fn events_json(events: &[Event]) -> (Vec<u8>, Vec<String>) {
     let capacity: usize = events.iter().map(|e| written_size(e) + 1).sum();
     let mut json = Vec::with_capacity(capacity + 2);
@@ -306,16 +348,11 @@ fn events_json(events: &[Event]) -> (Vec<u8>, Vec<String>) {
     (json, warnings)
 }
 
-/// Tag of the custom event that stands in for an event whose data is damaged.
-pub const DAMAGED_TAG: &str = "replay-html: damaged event";
-
 fn damaged_event(event: &Event, problem: &str) -> String {
-    json!({
-        "type": event_type::CUSTOM,
-        "data": {"tag": DAMAGED_TAG, "payload": {"type": event.kind, "problem": problem}},
-        "timestamp": timestamp_value(event.timestamp),
-    })
-    .to_string()
+    crate::recording::damaged_note(event.timestamp, event.kind, problem)
+        .json
+        .readable()
+        .into_owned()
 }
 
 /// One warning for all the damaged events of a page.
@@ -436,6 +473,7 @@ fn counts(markers: &[Marker], inspector: &Inspector) -> Counts {
 mod tests {
     use super::*;
     use crate::input::tests::read_leaked;
+    use serde_json::json;
 
     #[test]
     fn packs_each_window_in_chunks_and_sums_it_up() {

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use crate::json;
 use crate::plural;
 
+pub mod outliers;
 pub mod posthog_compression;
 
 /// rrweb event types (`EventType` in rrweb).
@@ -206,19 +207,102 @@ pub struct Recording<'a> {
     /// How many events the input gives after a later event of their window (they were put in
     /// time order).
     pub out_of_order: usize,
+    /// The moments `[first, last]` the session's timeline spans, when some events lie far
+    /// outside them ([`outliers`]): those stay in the recording (`extract` gives them back),
+    /// but not in its [`Recording::timeline`]. `None` when every event is in the timeline.
+    pub dense_span: Option<(f64, f64)>,
 }
 
-impl Recording<'_> {
-    /// Timestamp of the first event of the whole recording.
+impl<'a> Recording<'a> {
+    /// The recording as its timeline shows it: without the events far outside the session
+    /// ([`Recording::dense_span`]), and without a window left with no full snapshot to play
+    /// from. The recording itself when no event is left out.
+    pub fn timeline(&self) -> Cow<'_, Recording<'a>> {
+        if self.dense_span.is_none() {
+            return Cow::Borrowed(self);
+        }
+        let windows = self
+            .windows
+            .iter()
+            .zip(self.timeline_ranges())
+            .filter_map(|(window, range)| {
+                Some(Window {
+                    id: window.id.clone(),
+                    events: window.events[range?].to_vec(),
+                })
+            })
+            .collect();
+        Cow::Owned(Recording {
+            session_id: self.session_id.clone(),
+            person: self.person.clone(),
+            link: self.link.clone(),
+            windows,
+            warnings: self.warnings.clone(),
+            out_of_order: self.out_of_order,
+            dense_span: None,
+        })
+    }
+
+    /// For each window, the range of its events on the timeline: those within
+    /// [`Recording::dense_span`], or `None` when they hold no full snapshot to play from.
+    fn timeline_ranges(&self) -> Vec<Option<std::ops::Range<usize>>> {
+        let (first, last) = self
+            .dense_span
+            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+        self.windows
+            .iter()
+            .map(|window| {
+                let from = window.events.partition_point(|e| e.timestamp < first);
+                let to = window.events.partition_point(|e| e.timestamp <= last);
+                window.events[from..to]
+                    .iter()
+                    .any(|e| e.kind == event_type::FULL_SNAPSHOT)
+                    .then_some(from..to)
+            })
+            .collect()
+    }
+
+    /// The events the timeline leaves out (those far outside the session, and every event of
+    /// a window it leaves out), in time order, each with its window's id.
+    pub fn outliers(&self) -> Vec<(&str, &Event<'a>)> {
+        if self.dense_span.is_none() {
+            return Vec::new();
+        }
+        let mut outliers: Vec<(&str, &Event)> = self
+            .windows
+            .iter()
+            .zip(self.timeline_ranges())
+            .flat_map(|(w, range)| {
+                let range = range.unwrap_or(0..0);
+                w.events
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, _)| !range.contains(i))
+                    .map(move |(_, e)| (w.id.as_str(), e))
+            })
+            .collect();
+        outliers.sort_by(|a, b| a.1.timestamp.total_cmp(&b.1.timestamp));
+        outliers
+    }
+
+    /// Timestamp of the first event of the whole recording (of its timeline, when some events
+    /// lie far outside it).
     pub fn start(&self) -> f64 {
+        if let Some((first, _)) = self.dense_span {
+            return first;
+        }
         self.windows
             .iter()
             .map(Window::start)
             .fold(f64::INFINITY, f64::min)
     }
 
-    /// Timestamp of the last event of the whole recording.
+    /// Timestamp of the last event of the whole recording (of its timeline, when some events
+    /// lie far outside it).
     pub fn end(&self) -> f64 {
+        if let Some((_, last)) = self.dense_span {
+            return last;
+        }
         self.windows
             .iter()
             .map(Window::end)
@@ -438,6 +522,8 @@ pub struct RecordingBuilder<'a> {
     too_deep: usize,
     snapshots_without_dom: usize,
     undecodable: Vec<String>,
+    /// Why each damaged compressed event (not a snapshot) was replaced by a note.
+    damaged: Vec<String>,
     out_of_order: usize,
     /// The last window id filed under as the input writes it, and that window's index.
     last_raw_window: Option<(String, usize)>,
@@ -456,6 +542,13 @@ impl<'a> RecordingBuilder<'a> {
 
     pub fn person(&mut self, person: Option<Value>) -> &mut Self {
         self.person = person.filter(|p| !p.is_null());
+        self
+    }
+
+    /// Makes a window of this id now, if there is none yet: windows that start at the same
+    /// moment keep the order they were made in.
+    pub fn window(&mut self, id: &str) -> &mut Self {
+        self.window_index(id);
         self
     }
 
@@ -490,6 +583,14 @@ impl<'a> RecordingBuilder<'a> {
     fn file(&mut self, event: ReadEvent<'a>, under: Under) {
         let (event, own_window) = match event {
             ReadEvent::Event { event, window } => (event, window),
+            ReadEvent::Damaged {
+                event,
+                window,
+                problem,
+            } => {
+                self.damaged.push(problem);
+                (event, window)
+            }
             ReadEvent::NotAnEvent => return self.skipped_not_events += 1,
             ReadEvent::TooDeep => return self.too_deep += 1,
             ReadEvent::SnapshotWithoutDom => return self.snapshots_without_dom += 1,
@@ -574,6 +675,14 @@ impl<'a> RecordingBuilder<'a> {
                 plural(self.undecodable.len()),
             ));
         }
+        if let Some(first) = self.damaged.first() {
+            self.warnings.push(format!(
+                "replaced {} compressed event{} that could not be decompressed by a note in the replay's Events, at {} moment (first: {first})",
+                self.damaged.len(),
+                plural(self.damaged.len()),
+                if self.damaged.len() == 1 { "its" } else { "their" },
+            ));
+        }
 
         let total: usize = self.windows.iter().map(|w| w.events.len()).sum();
         if total == 0 {
@@ -627,14 +736,34 @@ impl<'a> RecordingBuilder<'a> {
         }
         windows.sort_by(|a, b| a.start().total_cmp(&b.start()));
 
-        Ok(Recording {
+        let mut recording = Recording {
             session_id: self.session_id,
             person: self.person,
             link: None,
+            dense_span: outliers::dense_span(&windows),
             windows,
             warnings: self.warnings,
             out_of_order: self.out_of_order,
-        })
+        };
+        if let Some(span) = recording.dense_span {
+            // (Unless the timeline would have nothing to play: then it is all of it.)
+            let ranges = recording.timeline_ranges();
+            if ranges.iter().all(Option::is_none) {
+                recording.dense_span = None;
+            } else {
+                let warning = outliers::warning(&recording.windows, span);
+                recording.warnings.push(warning);
+                for (window, range) in recording.windows.iter().zip(ranges) {
+                    if range.is_none() {
+                        recording.warnings.push(format!(
+                            "left window {} out of the timeline: what is left of it there holds no full snapshot to replay from (the page's data and `extract` keep its events)",
+                            display_window_id(&window.id)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(recording)
     }
 }
 
@@ -648,7 +777,33 @@ enum ReadEvent<'a> {
     NotAnEvent,
     TooDeep,
     SnapshotWithoutDom,
+    /// A damaged compressed full snapshot: left out.
     Undecodable(String),
+    /// A damaged compressed event of another type: a note in its place.
+    Damaged {
+        event: Event<'a>,
+        window: Option<&'a RawValue>,
+        problem: String,
+    },
+}
+
+/// Tag of the custom event that stands in for an event whose compressed data is damaged.
+pub const DAMAGED_TAG: &str = "replay-html: damaged event";
+
+/// The custom event that stands in for a damaged event of type `kind`: a note at its moment,
+/// which the replay's Events, `inspect` and `extract` show like any custom event.
+pub fn damaged_note(timestamp: f64, kind: u8, problem: &str) -> Event<'static> {
+    let note = json!({
+        "type": event_type::CUSTOM,
+        "data": {"tag": DAMAGED_TAG, "payload": {"type": kind, "problem": problem}},
+        "timestamp": timestamp_value(timestamp),
+    });
+    Event {
+        timestamp,
+        kind: event_type::CUSTOM,
+        source: None,
+        json: EventJson::Owned(note.to_string().into()),
+    }
 }
 
 /// Reads the fields of an entry the bundler needs, and checks that it is an rrweb event a
@@ -674,12 +829,21 @@ fn read_event(raw: &RawValue) -> ReadEvent<'_> {
     }
     let json = match header.cv {
         Some(cv) if cv.get() == posthog_compression::CV_2024_10 => {
-            // Snapshots are few and a window cannot play without one: check now that this
-            // one expands to a page (other events are expanded as the page is written).
-            if kind == event_type::FULL_SNAPSHOT
-                && let Err(err) = posthog_compression::expand_event(text)
-            {
-                return ReadEvent::Undecodable(format!("{err:#}"));
+            // Checked now, so that every part of the tool (the page, its inspector, `inspect`,
+            // `extract`) sees the same events; expanded again, one chunk at a time, as the page
+            // is written, so that the expanded text is never all in memory. A window cannot
+            // play without its snapshot: a damaged one is left out, another damaged event is
+            // replaced by a note at its moment.
+            if let Err(err) = posthog_compression::expand_event(text) {
+                let problem = format!("{err:#}");
+                if kind == event_type::FULL_SNAPSHOT {
+                    return ReadEvent::Undecodable(problem);
+                }
+                return ReadEvent::Damaged {
+                    event: damaged_note(timestamp, kind, &problem),
+                    window: header.window_id,
+                    problem,
+                };
             }
             EventJson::Compressed(text)
         }

@@ -99,8 +99,8 @@ impl Redaction {
         if !touches {
             return Ok(Some(event));
         }
-        // A compressed event whose data is damaged stays as it is: the page carries a note in
-        // its place (see `payload`), and nothing of it.
+        // (Reading made every damaged compressed event a note. Should one still not expand,
+        // it stays as it is, and the page carries a note in its place, nothing of it.)
         let Ok(text) = event.json.text() else {
             return Ok(Some(event));
         };

@@ -177,3 +177,55 @@ fn a_page_cut_short_says_so() {
         );
     }
 }
+
+/// A posthog-js compressed event whose data is damaged is a note in the replay's Events (the
+/// inspector's rows), with what was wrong, and the replay plays. (Chromium: the row comes from
+/// the recording, not from the engine.)
+#[test]
+fn a_damaged_compressed_event_is_a_row_of_the_replays_events() {
+    if !common::browser_engines().iter().any(|e| e == "chromium") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("damaged.html");
+    bundle(&fixture("edge/damaged-compressed-event.json"), &page);
+    let report = common::drive_in("chromium", &page, &["--inspector"]);
+    assert_plays_cleanly(&report);
+    let inspector = report["topDocument"]["inspector"].as_str().unwrap();
+    assert!(
+        inspector.contains("replay-html: damaged event"),
+        "no note among the Events: {inspector}"
+    );
+    assert!(inspector.contains("not valid gzip data"), "{inspector}");
+}
+
+/// An event 197 days after the rest is left out of the timeline: the replay is as long as the
+/// session, and it plays. (Chromium: the timeline comes from the page's summary.)
+#[test]
+fn an_event_far_outside_the_session_leaves_the_timeline_alone() {
+    if !common::browser_engines().iter().any(|e| e == "chromium") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut events: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(fixture("real/rrweb-events.json")).unwrap()).unwrap();
+    let last = events.last().unwrap()["timestamp"].as_f64().unwrap();
+    let window = events[0]["windowId"].clone();
+    events.push(
+        serde_json::json!({"type": 5, "timestamp": last + 197.0 * 86_400_000.0,
+        "windowId": window, "data": {"tag": "stray", "payload": {}}}),
+    );
+    let input = dir.path().join("stray.json");
+    std::fs::write(&input, serde_json::to_vec(&events).unwrap()).unwrap();
+    let page = dir.path().join("stray.html");
+    bundle(&input, &page);
+    let report = common::drive_in("chromium", &page, &["--inspector"]);
+    assert_plays_cleanly(&report);
+    assert_eq!(
+        report["duration"],
+        common::expected()["durationMs"],
+        "{report}"
+    );
+    let inspector = report["topDocument"]["inspector"].as_str().unwrap();
+    assert!(!inspector.contains("stray"), "{inspector}");
+}

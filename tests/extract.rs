@@ -246,3 +246,166 @@ fn a_null_window_id_is_never_written_twice() {
     );
     bundle(&export, &dir.path().join("again.html"));
 }
+
+/// A damaged compressed event is a note in the recording itself: `inspect` counts it, `extract`
+/// writes it, and the page of the extracted export is the same page.
+#[test]
+fn a_damaged_compressed_event_is_a_note_that_inspect_and_extract_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // The real recording with one compressed mutation after its end, its gzip data cut short.
+    let input = fixture("edge/damaged-compressed-event.json");
+
+    let out = run_ok(&["inspect", "--json", path(&input)]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let recording = &report["recordings"][0];
+    assert_eq!(
+        recording["custom_by_tag"]["replay-html: damaged event"], 1,
+        "{recording}"
+    );
+    assert!(
+        recording["problems"].as_array().unwrap().iter().any(|p| p
+            .as_str()
+            .unwrap()
+            .contains("replaced 1 compressed event that could not be decompressed by a note")),
+        "{recording}"
+    );
+
+    let export = dir.path().join("export.json");
+    run_ok(&["extract", path(&input), "-o", path(&export)]);
+    let snapshots: Value = serde_json::from_slice(&fs::read(&export).unwrap()).unwrap();
+    let notes: Vec<&Value> = snapshots["data"]["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["data"]["tag"] == "replay-html: damaged event")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["type"], 5);
+    assert_eq!(notes[0]["data"]["payload"]["type"], 3, "{}", notes[0]);
+    assert!(
+        notes[0]["data"]["payload"]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("not valid gzip"),
+        "{}",
+        notes[0]
+    );
+
+    // The input's page, and the page of its export, are the same bytes; and so for the page's
+    // own export.
+    let (page, again) = (dir.path().join("page.html"), dir.path().join("again.html"));
+    bundle(&input, &page);
+    bundle(&export, &again);
+    assert!(fs::read(&page).unwrap() == fs::read(&again).unwrap());
+    assert_round_trips(dir.path(), &input, &[]);
+}
+
+/// The real recording with one custom event `after` ms after its last event.
+fn real_events_and_one_more(after: f64) -> Vec<u8> {
+    let mut events: Vec<Value> =
+        serde_json::from_slice(&fs::read(fixture("real/rrweb-events.json")).unwrap()).unwrap();
+    let last = events.last().unwrap()["timestamp"].as_f64().unwrap();
+    let window = events[0]["windowId"].clone();
+    events.push(serde_json::json!({
+        "type": 5, "timestamp": last + after, "windowId": window,
+        "data": {"tag": "stray", "payload": {"clock": "wrong"}},
+    }));
+    serde_json::to_vec(&events).unwrap()
+}
+
+fn inspect_json(input: &Path) -> Value {
+    let out = run_ok(&["inspect", "--json", path(input)]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["recordings"][0].clone()
+}
+
+fn says(recording: &Value, text: &str) -> bool {
+    recording["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p.as_str().unwrap().contains(text))
+}
+
+/// One event 197 days after the rest (as rrweb's own test data has) is left out of the
+/// timeline, with a warning that names it, and stays in the export and the page's data: the
+/// round trip is still the same page.
+#[test]
+fn an_event_far_outside_the_session_is_left_out_of_the_timeline_and_kept() {
+    const DAY: f64 = 86_400_000.0;
+    let dir = tempfile::tempdir().unwrap();
+    let expected = common::expected();
+    let input = dir.path().join("stray.json");
+    fs::write(&input, real_events_and_one_more(197.0 * DAY)).unwrap();
+
+    let recording = inspect_json(&input);
+    assert_eq!(
+        recording["duration_ms"], expected["durationMs"],
+        "{recording}"
+    );
+    assert!(
+        says(
+            &recording,
+            "left 1 event far outside the session out of its timeline"
+        ) && says(&recording, "a custom event of window")
+            && says(&recording, "(197 days after the rest)"),
+        "{recording}"
+    );
+    assert_eq!(recording["custom_by_tag"].get("stray"), None, "{recording}");
+
+    let has_stray = |export: &Path| {
+        let export: Value = serde_json::from_slice(&fs::read(export).unwrap()).unwrap();
+        export["data"]["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["data"]["tag"] == "stray")
+    };
+    let (export, page, from_page) = (
+        dir.path().join("export.json"),
+        dir.path().join("page.html"),
+        dir.path().join("from-page.json"),
+    );
+    run_ok(&["extract", path(&input), "-o", path(&export)]);
+    assert!(has_stray(&export), "extract keeps the event");
+    bundle(&input, &page);
+    run_ok(&["extract", path(&page), "-o", path(&from_page)]);
+    assert!(has_stray(&from_page), "the page keeps the event");
+    let page_recording = inspect_json(&page);
+    assert_eq!(page_recording["duration_ms"], expected["durationMs"]);
+    for options in [&[][..], &["--strip-console", "--mask-text"]] {
+        assert_round_trips(dir.path(), &input, options);
+    }
+
+    // PostHog's iOS fixture: a network event 2.76 days before a Meta and a full snapshot.
+    let ios = inspect_json(&fixture("mobile/posthog-encoded-snapshot-data.jsonl"));
+    assert_eq!(ios["duration_ms"], 0, "{ios}");
+    assert!(
+        says(&ios, "a plugin event of window") && says(&ios, "(2.8 days before the rest)"),
+        "{ios}"
+    );
+    assert_round_trips(
+        dir.path(),
+        &fixture("mobile/posthog-encoded-snapshot-data.jsonl"),
+        &[],
+    );
+}
+
+/// A long idle gap in an ordinary session is not an outlier: 20 hours away, then one more
+/// event, is all on the timeline.
+#[test]
+fn a_long_idle_gap_stays_on_the_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = common::expected();
+    let input = dir.path().join("idle.json");
+    let gap = 20.0 * 3_600_000.0;
+    fs::write(&input, real_events_and_one_more(gap)).unwrap();
+    let recording = inspect_json(&input);
+    assert_eq!(
+        recording["duration_ms"].as_f64().unwrap(),
+        expected["durationMs"].as_f64().unwrap() + gap,
+        "{recording}"
+    );
+    assert!(!says(&recording, "far outside"), "{recording}");
+    assert_eq!(recording["custom_by_tag"]["stray"], 1, "{recording}");
+}

@@ -143,7 +143,32 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     chunk_left_out.extend(&page.as_bytes()[next_end..]);
     let crlf = page.replace('\n', "\r\n").into_bytes();
 
+    // One more event, long after the last: a stray clock, or a long idle gap.
+    let one_more_after = |ms: f64| {
+        let mut events = real_events();
+        let last = events.last().unwrap()["timestamp"].as_f64().unwrap();
+        let window = events[0]["windowId"].clone();
+        events.push(json!({"type": 5, "timestamp": last + ms, "windowId": window, "data": {"tag": "late", "payload": {}}}));
+        json_bytes(&json!(events))
+    };
+    const DAY: f64 = 86_400_000.0;
+
     vec![
+        (
+            "one event 197 days after the rest",
+            one_more_after(197.0 * DAY),
+            Warning("left 1 event far outside the session out of its timeline"),
+        ),
+        (
+            "an event 20 hours after the rest (a long idle gap)",
+            one_more_after(20.0 / 24.0 * DAY),
+            Clean,
+        ),
+        (
+            "PostHog's iOS fixture: a network event 2.76 days before the session",
+            fs::read(fixture("mobile/posthog-encoded-snapshot-data.jsonl")).unwrap(),
+            Warning("(2.8 days before the rest)"),
+        ),
         ("an empty file", vec![], Error("it is empty")),
         (
             "a page cut short inside its data",
@@ -277,6 +302,11 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             Warning("not valid gzip"),
         ),
         (
+            "a cv mutation that is cut short",
+            real("../edge/damaged-compressed-event.json"),
+            Warning("replaced 1 compressed event that could not be decompressed by a note in the replay's Events"),
+        ),
+        (
             "a gzip bomb in a cv field",
             real_events_with(
                 json!({"type": 3, "cv": "2024-10", "data": {"source": 0, "adds": bomb}}),
@@ -316,6 +346,26 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             Warning("skipped line 4 is not valid JSON"),
         ),
         ("gzip-compressed input", gzip(&export), Clean),
+        (
+            "gzip with trailing garbage",
+            [gzip(&export), b"garbage\n\x00\x01".to_vec()].concat(),
+            Warning("ignored 10 bytes of trailing garbage after the gzip data"),
+        ),
+        (
+            "gzip padded with zeros (tape blocks), which gzip -d ignores silently",
+            [gzip(&export), vec![0; 512]].concat(),
+            Clean,
+        ),
+        (
+            "two gzip members (cat a.gz b.gz) then trailing garbage",
+            [
+                gzip(&export[..100]),
+                gzip(&export[100..]),
+                b"\r\n".to_vec(),
+            ]
+            .concat(),
+            Warning("ignored 2 bytes of trailing garbage"),
+        ),
         (
             "gzip-compressed input cut short",
             gzip(&export)[..2000].to_vec(),

@@ -2,8 +2,8 @@
 //!
 //! The page holds, per recording, a summary (`<script type="application/json"
 //! data-summary="R">`), and data blocks (`<script type="text/x-replay-html-data" ...>`): its
-//! inspector rows and, window by window, its events in chunks (see `templates/page.html` and
-//! [`crate::payload`]). Reading them back needs no HTML parser: the bundler writes these
+//! inspector rows, window by window its events in chunks, and the events far outside the session
+//! that its timeline leaves out, if any (see `templates/page.html` and [`crate::payload`]). Reading them back needs no HTML parser: the bundler writes these
 //! elements itself, and nothing inside them can end them.
 //!
 //! A page is read as the browser reads it: line ends `\r\n` and `\r` count as `\n` (a page
@@ -15,6 +15,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::payload::{self, FORMAT_VERSION};
 
@@ -26,6 +27,9 @@ pub struct PageRecording {
     pub inspector: String,
     /// Per window, in order, the JSON text (an array of events) of each of its chunks.
     pub windows: Vec<Vec<String>>,
+    /// The events far outside the session that its timeline leaves out, as JSON text
+    /// ([`Outliers`]), or `None`.
+    pub outliers: Option<String>,
 }
 
 /// Whether a text is a page replay-html wrote.
@@ -108,6 +112,34 @@ pub fn check_chunk(summary: &Value, w: usize, c: usize, events: usize) -> Result
     Ok(())
 }
 
+/// What a page carries of a recording beside its timeline: the ids of all its windows, in
+/// order, and the events far outside the session, each with its window's id.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Outliers<'p> {
+    pub windows: Vec<String>,
+    #[serde(borrow)]
+    pub events: Vec<(String, &'p RawValue)>,
+}
+
+/// The events far outside the session a page carries beside a recording's timeline, checked
+/// to be as many as its summary says.
+pub fn outliers(page: &PageRecording) -> Result<Outliers<'_>> {
+    let outliers: Outliers = match &page.outliers {
+        Some(json) => serde_json::from_str(json).with_context(|| {
+            format!("{CUT_SHORT}: its events outside the timeline are not what replay-html writes")
+        })?,
+        None => Outliers::default(),
+    };
+    let expected = page.summary["outliers"].as_u64().unwrap_or(0);
+    if outliers.events.len() as u64 != expected {
+        bail!(
+            "{CUT_SHORT}: it holds {} events outside the timeline where its summary says {expected}: get the whole file again",
+            outliers.events.len()
+        );
+    }
+    Ok(outliers)
+}
+
 /// Reads the recordings of a page's elements, in order, as far as they go.
 fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
     let mut recordings: Vec<PageRecording> = Vec::new();
@@ -139,6 +171,7 @@ fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
                 summary,
                 inspector: String::new(),
                 windows: Vec::new(),
+                outliers: None,
             });
             continue;
         }
@@ -157,6 +190,10 @@ fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
         })?;
         if attribute("data-inspector").is_some() {
             recording.inspector = json;
+            continue;
+        }
+        if attribute("data-outliers").is_some() {
+            recording.outliers = Some(json);
             continue;
         }
         let (w, c) = (index("data-window")?, index("data-chunk")?);

@@ -13,7 +13,6 @@ use std::io::Read;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
-use flate2::read::MultiGzDecoder;
 
 /// What an input was wrapped in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,51 +103,98 @@ pub fn check_start(head: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Most deflate can shrink data, about 1032 to 1: a gzip input cannot expand to more than this
+/// many bytes for each of its own.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
 /// gzip data expanded, members after members (`cat a.gz b.gz`), to at most `limit` bytes.
+/// Bytes after the last member that do not start another one are left out, as `gzip -d` does:
+/// zeros (tape and block padding) silently, anything else with the warning returned.
 /// The last member's trailer tells the expanded size (modulo 4 GiB): the buffer is made that
 /// large at once, so that expanding takes the expanded size, not twice it while growing.
-fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>> {
+fn gunzip(bytes: &[u8], limit: u64) -> Result<(Vec<u8>, Option<String>)> {
     let hint = bytes
         .last_chunk::<4>()
-        .map_or(0, |size| u64::from(u32::from_le_bytes(*size)));
-    let mut out = Vec::with_capacity(hint.min(limit) as usize);
-    MultiGzDecoder::new(bytes)
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut out)
-        .context("it starts like gzip data but does not decompress")?;
-    if out.len() as u64 > limit {
-        return Err(too_large(limit));
+        .map_or(0, |size| u64::from(u32::from_le_bytes(*size)))
+        .min(limit)
+        .min((bytes.len() as u64).saturating_mul(MAX_DEFLATE_RATIO));
+    let mut out = Vec::with_capacity(hint as usize);
+    let mut rest = bytes;
+    let mut members = 0;
+    loop {
+        let mut member = flate2::bufread::GzDecoder::new(rest);
+        let room = limit.saturating_add(1).saturating_sub(out.len() as u64);
+        (&mut member)
+            .take(room)
+            .read_to_end(&mut out)
+            .context("it starts like gzip data but does not decompress")?;
+        if out.len() as u64 > limit {
+            return Err(too_large(limit));
+        }
+        rest = member.into_inner();
+        members += 1;
+        if !rest.starts_with(&[0x1f, 0x8b]) {
+            break;
+        }
     }
-    Ok(out)
+    let warning = (!rest.iter().all(|&b| b == 0)).then(|| {
+        format!(
+            "ignored {} byte{} of trailing garbage after the gzip data (as gzip -d does; the {} expanded whole)",
+            rest.len(),
+            crate::plural(rest.len()),
+            if members == 1 { "data" } else { "members" },
+        )
+    });
+    Ok((out, warning))
+}
+
+/// An input's bytes with their wrapping taken off.
+pub struct Unwrapped {
+    pub container: Container,
+    pub bytes: Vec<u8>,
+    /// Problems in the wrapping that were recovered from (trailing garbage after gzip data).
+    pub warnings: Vec<String>,
 }
 
 /// Takes the wrapping off an input's bytes.
-pub fn unwrap(bytes: Vec<u8>) -> Result<(Container, Vec<u8>)> {
+pub fn unwrap(bytes: Vec<u8>) -> Result<Unwrapped> {
+    let plain = |container, bytes| Unwrapped {
+        container,
+        bytes,
+        warnings: Vec::new(),
+    };
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let limit = max_input_bytes();
-        let mut out = gunzip(&bytes, limit)?;
+        let (mut out, warning) = gunzip(&bytes, limit)?;
         drop(bytes);
+        let mut warnings: Vec<String> = warning.into_iter().collect();
         // gzip inside gzip (compressed twice on the way): expanded again, a few times at most.
         for _ in 0..3 {
             if !out.starts_with(&[0x1f, 0x8b]) {
                 break;
             }
-            out = gunzip(&out, limit)?;
+            let (inner, warning) = gunzip(&out, limit)?;
+            out = inner;
+            warnings.extend(warning);
         }
-        return Ok((Container::Gzip, out));
+        return Ok(Unwrapped {
+            container: Container::Gzip,
+            bytes: out,
+            warnings,
+        });
     }
     if let Some(form) = bytes.strip_prefix(b"data=") {
-        return Ok((Container::Base64Form, base64_form(form)?));
+        return Ok(plain(Container::Base64Form, base64_form(form)?));
     }
     if looks_like_text(&bytes) {
-        return Ok((Container::Plain, bytes));
+        return Ok(plain(Container::Plain, bytes));
     }
     if let Some(text) = snappy_blocks(&bytes) {
-        return Ok((Container::SnappyBlocks, text?));
+        return Ok(plain(Container::SnappyBlocks, text?));
     }
     match snappy(&bytes) {
-        Some(text) => Ok((Container::Snappy, text)),
-        None => Ok((Container::Plain, bytes)),
+        Some(text) => Ok(plain(Container::Snappy, text)),
+        None => Ok(plain(Container::Plain, bytes)),
     }
 }
 
@@ -268,12 +314,12 @@ mod tests {
             framed.extend((block.len() as u32).to_be_bytes());
             framed.extend(block);
         }
-        let (container, text) = unwrap(framed).unwrap();
-        assert_eq!(container, Container::SnappyBlocks);
-        assert_eq!(text, b"[\"w\",{\"a\":1}]\n[\"w\",{\"b\":2}]\n");
-        let (container, text) = unwrap(a).unwrap();
+        let out = unwrap(framed).unwrap();
+        assert_eq!(out.container, Container::SnappyBlocks);
+        assert_eq!(out.bytes, b"[\"w\",{\"a\":1}]\n[\"w\",{\"b\":2}]\n");
+        let out = unwrap(a).unwrap();
         assert_eq!(
-            (container, text.as_slice()),
+            (out.container, out.bytes.as_slice()),
             (Container::Snappy, &b"[\"w\",{\"a\":1}]"[..])
         );
     }
@@ -281,13 +327,13 @@ mod tests {
     #[test]
     fn takes_off_a_base64_form() {
         // base64 of [1] is WzFd; '=' padding arrives URL-encoded.
-        let (container, json) = unwrap(b"data=WzFd&compression=base64".to_vec()).unwrap();
+        let out = unwrap(b"data=WzFd&compression=base64".to_vec()).unwrap();
         assert_eq!(
-            (container, json.as_slice()),
+            (out.container, out.bytes.as_slice()),
             (Container::Base64Form, &b"[1]"[..])
         );
-        let (_, json) = unwrap(b"data=eyJhIjoxfQ%3D%3D".to_vec()).unwrap();
-        assert_eq!(json, b"{\"a\":1}");
+        let out = unwrap(b"data=eyJhIjoxfQ%3D%3D".to_vec()).unwrap();
+        assert_eq!(out.bytes, b"{\"a\":1}");
     }
 
     #[test]
@@ -298,8 +344,9 @@ mod tests {
             b"",
             b"\x00\x00\x00\x09garbage",
         ] {
+            let out = unwrap(bytes.to_vec()).unwrap();
             assert_eq!(
-                unwrap(bytes.to_vec()).unwrap(),
+                (out.container, out.bytes),
                 (Container::Plain, bytes.to_vec())
             );
         }

@@ -74,12 +74,18 @@ pub struct Input {
     page: Option<Vec<bundle::PageRecording>>,
     /// What the source told about the recording beside the bytes (PostHog's API).
     metadata: Option<Metadata>,
+    /// Problems in the input's wrapping that were recovered from, given to its recordings.
+    warnings: Vec<String>,
 }
 
 impl Input {
     /// Takes the bytes of an input file.
     pub fn new(bytes: Vec<u8>) -> Result<Input> {
-        let (container, bytes) = container::unwrap(bytes)?;
+        let container::Unwrapped {
+            container,
+            bytes,
+            warnings,
+        } = container::unwrap(bytes)?;
         let mut text = decode_text(bytes)?;
         let page = if bundle::is_page(&text) {
             Some(bundle::read_page(&text)?)
@@ -99,6 +105,7 @@ impl Input {
             text,
             page,
             metadata: None,
+            warnings,
         })
     }
 
@@ -216,6 +223,12 @@ pub fn read_inputs<'a>(inputs: &'a [Input]) -> Vec<Read<'a>> {
                     recording,
                 }),
         );
+    }
+    for read in &mut reads {
+        if let Ok(recording) = &mut read.recording {
+            let wrapping = read.inputs.iter().flat_map(|&i| &inputs[i].warnings);
+            recording.warnings.splice(0..0, wrapping.cloned());
+        }
     }
     reads
 }
@@ -375,6 +388,12 @@ fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default();
+    let outliers = bundle::outliers(page)?;
+    // With events outside the timeline, the recording's windows in their order (some may have
+    // no event on the timeline), so that it reads back the same.
+    for id in &outliers.windows {
+        builder.window(id);
+    }
     for (w, (window, chunks)) in windows.iter().zip(&page.windows).enumerate() {
         let id = window["id"].as_str().unwrap_or_default();
         for (c, chunk) in chunks.iter().enumerate() {
@@ -383,6 +402,9 @@ fn read_page_recording(page: &bundle::PageRecording) -> Result<Recording<'_>> {
             bundle::check_chunk(summary, w, c, events.len())?;
             builder.extend(&events, Under::Window(id));
         }
+    }
+    for (window, event) in &outliers.events {
+        builder.push(event, Under::Window(window));
     }
     let mut recording = builder.finish()?;
     Metadata {
