@@ -71,6 +71,53 @@ pub fn is_mobile_window(window: &Window) -> bool {
         .is_some_and(is_wireframe_snapshot)
 }
 
+/// Whether an event is a mobile mutation that shows a new screenshot of the whole screen, and
+/// nothing else: screenshot mode's frames after the first (a `screenshot` wireframe is always
+/// the whole screen, as PostHog's player draws it). The viewer can start a player from one.
+pub fn is_whole_screenshot(event: &Event) -> bool {
+    #[derive(Deserialize)]
+    struct Wireframe<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Option<&'a str>,
+    }
+    #[derive(Deserialize)]
+    struct Change<'a> {
+        #[serde(borrow)]
+        wireframe: Option<Wireframe<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct Data<'a> {
+        #[serde(default, borrow)]
+        adds: Vec<Change<'a>>,
+        #[serde(default, borrow)]
+        updates: Vec<Change<'a>>,
+        #[serde(default, borrow)]
+        removes: Vec<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Mutation<'a> {
+        #[serde(borrow)]
+        data: Data<'a>,
+    }
+    if event.kind != event_type::INCREMENTAL_SNAPSHOT
+        || event.source != Some(source::MUTATION)
+        || event.json.is_compressed()
+    {
+        return false;
+    }
+    let text = event.json.readable();
+    let Ok(Mutation { data }) = crate::json::from_str_within_depth::<Mutation>(&text) else {
+        return false;
+    };
+    let changes: Vec<&Change> = data.adds.iter().chain(&data.updates).collect();
+    data.removes.is_empty()
+        && changes.len() == 1
+        && changes[0]
+            .wireframe
+            .as_ref()
+            .is_some_and(|w| w.kind == Some("screenshot"))
+}
+
 /// The platform a recording (or one of its windows) was made on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {

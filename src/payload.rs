@@ -232,7 +232,11 @@ impl<'r> Payload<'r> {
                             events: c.events.len(),
                             start: c.events.first().map_or(0.0, |e| e.timestamp - start),
                             end: c.events.last().map_or(0.0, |e| e.timestamp - start),
-                            snapshot: c.index == 0 || starts_snapshot(c.events, 0),
+                            snapshot: c.index == 0
+                                || starts_snapshot(c.events, 0)
+                                || c.events
+                                    .first()
+                                    .is_some_and(crate::mobile::is_whole_screenshot),
                         })
                         .collect(),
                 })
@@ -281,7 +285,8 @@ impl<'r> Payload<'r> {
 
 /// A window's events cut into chunks: up to and with the first full snapshot; then a chunk
 /// for each later full snapshot, starting with it (and the Meta event before it), cut into
-/// about [`CHUNK_BYTES`] of event text each, as the page carries it.
+/// about [`CHUNK_BYTES`] of event text each, as the page carries it; in an app's screenshot
+/// mode, cut before a new screenshot (which the viewer can start a player from, mobile.js).
 fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
     let events = window.events.as_slice();
     let first_end = events
@@ -291,7 +296,12 @@ fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
     let mut chunks = vec![&events[..first_end]];
     let (mut start, mut bytes) = (first_end, 0);
     for i in first_end..events.len() {
-        if starts_snapshot(events, i) && i > start {
+        // An app's new screenshot is a whole screen too (mobile screenshot mode sends one
+        // full snapshot, then each frame as an update): past half a chunk, a chunk starts with
+        // one, so that a seek far ahead needs only the chunks from there.
+        let cut_at_screenshot =
+            bytes >= CHUNK_BYTES / 2 && crate::mobile::is_whole_screenshot(&events[i]);
+        if (starts_snapshot(events, i) || cut_at_screenshot) && i > start {
             chunks.push(&events[start..i]);
             (start, bytes) = (i, 0);
         }

@@ -396,3 +396,91 @@ fn damaged_and_unknown_wireframes_show_as_labelled_placeholders() {
         assert!(has(second, "3"));
     }
 }
+
+/// A PNG of noise (which no compressor shrinks), 128 pixels wide and `height` high.
+fn noise_png(seed: u64, height: u32) -> Vec<u8> {
+    let width = 128u32;
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state as u8
+    };
+    // Each row: filter type 0, then the row's pixels.
+    let raw: Vec<u8> = (0..height)
+        .flat_map(|_| std::iter::once(0).chain((0..width * 3).map(|_| next()).collect::<Vec<_>>()))
+        .collect();
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::fastest());
+    let mut idat = vec![0; compressor.zlib_compress_bound(raw.len())];
+    let written = compressor.zlib_compress(&raw, &mut idat).unwrap();
+    idat.truncate(written);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let body = [kind, data].concat();
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&libdeflater::crc32(&body).to_be_bytes());
+    };
+    let header = [
+        &width.to_be_bytes()[..],
+        &height.to_be_bytes(),
+        &[8, 2, 0, 0, 0],
+    ]
+    .concat();
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", &idat);
+    chunk(b"IEND", &[]);
+    png
+}
+
+#[test]
+fn screenshot_mode_seeks_far_ahead_from_a_later_screenshot() {
+    if !browser_available() {
+        return;
+    }
+    use base64::Engine as _;
+    // Screenshot mode as Android sends it: one full snapshot, then each frame (one a second)
+    // as an update of the screenshot wireframe; frame n is 40 + n pixels high, to tell them apart.
+    let shot = |n: u32| {
+        let png = noise_png(u64::from(n), 40 + n);
+        serde_json::json!({"id": 1, "x": 0, "y": 0, "width": 360, "height": 800, "type": "screenshot",
+            "base64": format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))})
+    };
+    let start = 1_700_000_000_000u64;
+    let mut lines = vec![
+        serde_json::json!(["w", {"type": 4, "timestamp": start, "data": {"href": "Shots", "width": 360, "height": 800}}]),
+        serde_json::json!(["w", {"type": 2, "timestamp": start, "data": {"wireframes": [shot(0)], "initialOffset": {"top": 0, "left": 0}}}]),
+    ];
+    for n in 1..90 {
+        lines.push(
+            serde_json::json!(["w", {"type": 3, "timestamp": start + u64::from(n) * 1000,
+            "data": {"source": 0, "updates": [{"wireframe": shot(n)}]}}]),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("shots.jsonl");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&input, text.join("\n")).unwrap();
+    let page = dir.path().join("shots.html");
+    bundle_with(&[&input], &page, &[]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.matches("\"snapshot\":true").count() >= 3,
+        "later chunks start at a screenshot a player can start from"
+    );
+    for engine in &common::browser_engines() {
+        let engine = engine.as_str();
+        let shown = frames(engine, &page, &[89_000, 45_500, 500, 60_400], &[]);
+        let heights: Vec<u64> = shown
+            .iter()
+            .map(|frame| {
+                let images = frame["images"].as_array().unwrap();
+                assert_eq!(images.len(), 1, "one screenshot on screen: {frame}");
+                images[0]["naturalHeight"].as_u64().unwrap()
+            })
+            .collect();
+        assert_eq!(heights, [40 + 89, 40 + 45, 40, 40 + 60], "in {engine}");
+        assert!(shown.iter().all(|f| f["mobile"] == true));
+    }
+}

@@ -19,6 +19,7 @@ const MOBILE_IDS = { document: 1, doctype: 2, html: 3, head: 4, style: 5, css: 6
 const MOBILE_FIRST_ID = 100;
 /** rrweb's event types and incremental sources used here. */
 const RR_FULL_SNAPSHOT = 2;
+const RR_META = 4;
 const RR_INCREMENTAL = 3;
 const RR_CUSTOM = 5;
 const RR_MUTATION = 0;
@@ -57,10 +58,23 @@ progress.wf-fill::-moz-progress-bar { background: #1d4aff; }
   align-items: center; justify-content: center; z-index: 2147483001; font-size: 13px; }
 `;
 
+/** The screenshot wireframe of a mutation that shows a new screenshot and nothing else (as
+ *  src/mobile.rs's is_whole_screenshot tells), or null. */
+function wholeScreenshot(event) {
+  const data = event.data;
+  if (event.type !== RR_INCREMENTAL || data.source !== RR_MUTATION) return null;
+  if (Array.isArray(data.removes) && data.removes.length) return null;
+  const changes = [...(Array.isArray(data.adds) ? data.adds : []), ...(Array.isArray(data.updates) ? data.updates : [])];
+  const wireframe = changes.length === 1 && changes[0] && changes[0].wireframe;
+  return wireframe && wireframe.type === 'screenshot' ? wireframe : null;
+}
+
 class MobileScreen {
   constructor() {
     /** Whether the window is an app's (its full snapshots hold wireframes). */
     this.mobile = false;
+    /** Whether a full snapshot (or a whole screenshot standing for one) was seen. */
+    this.started = false;
     this.reset();
   }
 
@@ -94,8 +108,18 @@ class MobileScreen {
     const data = event && event.data;
     if (!data || typeof data !== 'object') return [event];
     if (event.type === RR_FULL_SNAPSHOT) {
+      this.started = true;
       this.mobile = Array.isArray(data.wireframes);
       return this.mobile ? [this.fullSnapshot(event)] : [event];
+    }
+    const screenshot = !this.started && wholeScreenshot(event);
+    if (screenshot) {
+      // A player made from a later chunk of screenshot mode (src/payload.rs cuts chunks there):
+      // the new screenshot is the whole screen, so it is drawn as a full snapshot of its size.
+      this.started = true;
+      this.mobile = true;
+      const meta = { type: RR_META, timestamp: event.timestamp, data: { href: '', width: screenshot.width, height: screenshot.height } };
+      return [meta, this.fullSnapshot({ type: RR_FULL_SNAPSHOT, timestamp: event.timestamp, data: { wireframes: [screenshot] } })];
     }
     if (!this.mobile) return [event];
     if (event.type === RR_INCREMENTAL && data.source === RR_MUTATION) return [this.mutation(event)];
