@@ -106,6 +106,9 @@ pub fn is_whole_screenshot(event: &Event) -> bool {
         return false;
     }
     let text = event.json.readable();
+    if memchr::memmem::find(text.as_bytes(), b"\"screenshot\"").is_none() {
+        return false;
+    }
     let Ok(Mutation { data }) = crate::json::from_str_within_depth::<Mutation>(&text) else {
         return false;
     };

@@ -294,13 +294,14 @@ fn chunks<'w, 'a>(window: &'w Window<'a>) -> Vec<&'w [Event<'a>]> {
         .position(|e| e.kind == event_type::FULL_SNAPSHOT)
         .map_or(events.len(), |i| i + 1);
     let mut chunks = vec![&events[..first_end]];
+    let mobile = crate::mobile::is_mobile_window(window);
     let (mut start, mut bytes) = (first_end, 0);
     for i in first_end..events.len() {
         // An app's new screenshot is a whole screen too (mobile screenshot mode sends one
         // full snapshot, then each frame as an update): past half a chunk, a chunk starts with
         // one, so that a seek far ahead needs only the chunks from there.
         let cut_at_screenshot =
-            bytes >= CHUNK_BYTES / 2 && crate::mobile::is_whole_screenshot(&events[i]);
+            mobile && bytes >= CHUNK_BYTES / 2 && crate::mobile::is_whole_screenshot(&events[i]);
         if (starts_snapshot(events, i) || cut_at_screenshot) && i > start {
             chunks.push(&events[start..i]);
             (start, bytes) = (i, 0);
