@@ -120,8 +120,9 @@ impl Batch<'_> {
     /// capture sessions last.
     pub fn run(&self, sources: &[Source]) -> Result<Vec<Outcome>> {
         self.out_dir.create_folder()?;
-        let Place::File(dir) = self.out_dir;
-        files::remove_stale_temporary_files(dir);
+        if let Place::File(dir) = self.out_dir {
+            files::remove_stale_temporary_files(dir);
+        }
         let stems = page_stems(sources);
         // Every input's name is claimed, this shard's or not, so that names are the same in
         // every shard.
@@ -181,13 +182,24 @@ impl Batch<'_> {
         // The usual page of a usual input: when it is up to date, the input need not be bundled.
         let page = self.out_dir.join(&format!("{stem}.html"));
         let skip_early = self.session.is_none() && !self.force;
+        // An object's identity is known from its listing: an up-to-date page is skipped without
+        // downloading its input.
+        let known = source.identity();
+        if skip_early
+            && let Some(identity) = &known
+            && self.is_up_to_date(&page, &[identity.as_str()])
+        {
+            let bytes_in = source.size().unwrap_or_default();
+            return (vec![Outcome::skipped(from, &page, bytes_in, started)], None);
+        }
         let bytes = match source.read() {
             Ok(bytes) => bytes,
             Err(err) => return (vec![Outcome::failed(from, None, &err, started)], None),
         };
         let bytes_in = bytes.len() as u64;
-        let identity = fingerprint::of_bytes(&bytes);
-        if skip_early && self.is_up_to_date(&page, &[identity.as_str()]) {
+        let looked_at = known.is_some();
+        let identity = known.unwrap_or_else(|| fingerprint::of_bytes(&bytes));
+        if skip_early && !looked_at && self.is_up_to_date(&page, &[identity.as_str()]) {
             return (vec![Outcome::skipped(from, &page, bytes_in, started)], None);
         }
         let input = match Input::new(bytes) {
@@ -310,9 +322,11 @@ impl Batch<'_> {
     }
 
     fn write(&self, page: Place, made: Made, recording: Recording) -> Outcome {
-        if let Place::File(path) = &page
-            && let Err(err) = files::refuse_input_as_output(path, made.sources.iter().copied())
-        {
+        let path = match &page {
+            Place::File(path) => path.clone(),
+            Place::Object(url) => url.to_string().into(),
+        };
+        if let Err(err) = files::refuse_input_as_output(&path, made.sources.iter().copied()) {
             return Outcome::failed(made.from, Some(&page), &err, made.started);
         }
         let fingerprint = fingerprint::of_page(self.options, &made.identities);
@@ -324,7 +338,9 @@ impl Batch<'_> {
             fingerprint: Some(fingerprint.clone()),
             ..self.options.clone()
         };
-        let written = page.write(|out| write_page(&[recording], &options, out));
+        let written = page.write(Some(fingerprint.as_str()), |out| {
+            write_page(&[recording], &options, out)
+        });
         match written {
             Ok((more, bytes_out)) => {
                 warnings.extend(more);
@@ -432,7 +448,7 @@ mod tests {
             "export-2.json",
         ]
         .into_iter()
-        .map(|p| Source { path: p.into() })
+        .map(Source::file)
         .collect();
         assert_eq!(
             page_stems(&sources),

@@ -9,15 +9,49 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, bail};
 
 use crate::input::container;
+use crate::source::object_storage::{self, Object, ObjectUrl};
 
 /// An input named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    /// The file, or `-` for standard input.
+    /// The file, or `-` for standard input; for an object, its address (`s3://bucket/key`).
     pub path: PathBuf,
+    /// The object in object storage it is, if it is one.
+    pub object: Option<Object>,
 }
 
 impl Source {
+    /// A file, or `-` for standard input.
+    pub fn file(path: impl Into<PathBuf>) -> Source {
+        Source {
+            path: path.into(),
+            object: None,
+        }
+    }
+
+    /// An object in object storage.
+    pub fn object(object: Object) -> Source {
+        Source {
+            path: PathBuf::from(object.url.to_string()),
+            object: Some(object),
+        }
+    }
+
+    /// What identifies its content without reading it, when that can be known: for an object,
+    /// its size and the store's tag. Otherwise the content's hash is taken once it is read.
+    pub fn identity(&self) -> Option<String> {
+        self.object.as_ref().and_then(Object::identity)
+    }
+
+    /// Its size, when known without reading it.
+    pub fn size(&self) -> Option<u64> {
+        match &self.object {
+            Some(object) => Some(object.size),
+            None if self.is_stdin() => None,
+            None => fs::metadata(&self.path).ok().map(|m| m.len()),
+        }
+    }
+
     pub fn is_stdin(&self) -> bool {
         self.path == Path::new("-")
     }
@@ -34,6 +68,9 @@ impl Source {
     /// Its bytes: at most [`container::max_input_bytes`], and refused at once when its first
     /// bytes are no input's (`/dev/zero`), so that an endless input does not fill the memory.
     pub fn read(&self) -> Result<Vec<u8>> {
+        if let Some(object) = &self.object {
+            return object.read();
+        }
         let name = self.name();
         let mut reader: Box<dyn Read> = if self.is_stdin() {
             Box::new(io::stdin().lock())
@@ -61,7 +98,7 @@ impl Source {
 
     /// When it was last changed (`None` for standard input, or when the system cannot tell).
     pub fn modified(&self) -> Option<SystemTime> {
-        if self.is_stdin() {
+        if self.is_stdin() || self.object.is_some() {
             return None;
         }
         fs::metadata(&self.path).and_then(|m| m.modified()).ok()
@@ -71,12 +108,19 @@ impl Source {
 /// The inputs the command line names, in order: files as they are, folders replaced by the
 /// files directly in them (in name order, hidden files left out), and glob patterns (`*.json`,
 /// when the shell did not expand them) by the files they match. `-` is standard input, alone.
+/// Object storage addresses (`s3://`, `gs://`, `az://`) are read alike: an object, a prefix
+/// ending in `/` as a folder, or a pattern within a prefix ([`object_storage::objects`]).
 pub fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
     if inputs.len() > 1 && inputs.iter().any(|p| p == Path::new("-")) {
         bail!("standard input (-) can only be the one input");
     }
     let mut sources = Vec::new();
     for path in inputs {
+        if let Some(url) = path.to_str().and_then(ObjectUrl::parse) {
+            let objects = object_storage::objects(&url?)?;
+            sources.extend(objects.into_iter().map(Source::object));
+            continue;
+        }
         let found = if path == Path::new("-") || path.is_file() {
             vec![path.clone()]
         } else if path.is_dir() {
@@ -87,7 +131,7 @@ pub fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
             // Not there: reading it says so, naming it.
             vec![path.clone()]
         };
-        sources.extend(found.into_iter().map(|path| Source { path }));
+        sources.extend(found.into_iter().map(Source::file));
     }
     Ok(sources)
 }
@@ -179,12 +223,22 @@ pub fn refuse_input_as_output<'a>(
     output: &Path,
     sources: impl IntoIterator<Item = &'a Source>,
 ) -> Result<()> {
+    let sources: Vec<&Source> = sources.into_iter().collect();
+    if let Some(source) = sources
+        .iter()
+        .find(|s| s.object.is_some() && s.path == output)
+    {
+        bail!(
+            "{} is the input itself: writing it would destroy the input; choose another output (-o or --out-dir)",
+            source.name()
+        );
+    }
     let Ok(output) = fs::canonicalize(output) else {
         return Ok(());
     };
     if let Some(source) = sources
         .into_iter()
-        .filter(|s| !s.is_stdin())
+        .filter(|s| !s.is_stdin() && s.object.is_none())
         .find(|s| fs::canonicalize(&s.path).ok().as_ref() == Some(&output))
     {
         bail!(

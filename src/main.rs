@@ -619,10 +619,10 @@ fn bundle(args: BundleArgs) -> Result<()> {
         replay_html::write_page(&recordings, &options, out)
             .with_context(|| format!("could not bundle {what}"))
     };
-    let warnings = match &output {
-        None => write(&mut io::stdout().lock())?,
-        Some(path) => files::write_atomically(path, write)
-            .with_context(|| format!("could not write {}", path.display()))?,
+    // A local file, or an object (`-o s3://bucket/key.html`).
+    let (warnings, bytes) = match &output {
+        None => (write(&mut io::stdout().lock())?, 0),
+        Some(path) => Place::parse(path)?.write(None, write)?,
     };
     if let Some(progress) = progress {
         progress.bar.finish_and_clear();
@@ -631,7 +631,6 @@ fn bundle(args: BundleArgs) -> Result<()> {
         say!("replay-html: warning: {what}: {warning}");
     }
     if let Some(path) = output {
-        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
         let read_as = match formats.as_slice() {
             [format] => format.to_string(),
             _ => format!("{} recordings", formats.len()),
@@ -733,11 +732,7 @@ impl TerminalProgress {
     const MIN_BYTES: u64 = 32 << 20;
 
     fn for_sources(sources: &[Source]) -> Option<Arc<TerminalProgress>> {
-        let bytes: u64 = sources
-            .iter()
-            .filter_map(|s| fs::metadata(&s.path).ok())
-            .map(|m| m.len())
-            .sum();
+        let bytes: u64 = sources.iter().filter_map(Source::size).sum();
         if !io::stderr().is_terminal() || bytes < Self::MIN_BYTES {
             return None;
         }
@@ -870,7 +865,7 @@ fn inspect(args: InspectArgs) -> Result<()> {
     let mut inputs = Vec::new();
     let mut input_sources = Vec::new();
     for (i, source) in sources.iter().enumerate() {
-        let file_bytes = fs::metadata(&source.path).ok().map(|m| m.len());
+        let file_bytes = source.size();
         let input = match &url {
             Some(url) => args.posthog.fetch(url),
             None => match source.read() {
@@ -1046,9 +1041,7 @@ fn recording_ids(recordings: &[replay_html::Recording]) -> String {
 
 /// How messages name a PostHog URL read as an input.
 fn url_source(url: &PosthogUrl) -> Source {
-    Source {
-        path: PathBuf::from(&url.text),
-    }
+    Source::file(&url.text)
 }
 
 /// Reads and unwraps every source; the first that fails stops the run.

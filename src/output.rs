@@ -1,6 +1,6 @@
-//! Where a batch's pages go, and what the page already there says of itself: its fingerprint,
-//! for [`crate::batch`] to skip pages that are up to date. A page is replaced only by a
-//! complete one.
+//! Where pages go (a local file, or an object in object storage), and what the page already
+//! there says of itself: its fingerprint, for [`crate::batch`] to skip pages that are up to
+//! date. A page is replaced only by a complete one.
 
 use std::fmt;
 use std::fs;
@@ -11,11 +11,14 @@ use anyhow::{Context, Result};
 
 use crate::files;
 use crate::fingerprint;
+use crate::source::object_storage::{self, ObjectUrl};
 
-/// A page's place, or a folder's: a local path.
+/// A page's place, or a folder's: a local path, or an object (a prefix, for a folder) in object
+/// storage (`s3://`, `gs://`, `az://`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     File(PathBuf),
+    Object(ObjectUrl),
 }
 
 /// A page's `<meta>` fingerprint is in its first few hundred bytes; this is plenty.
@@ -23,28 +26,34 @@ const HEAD_BYTES: u64 = 16 << 10;
 
 impl Place {
     pub fn parse(path: &Path) -> Result<Place> {
-        Ok(Place::File(path.to_owned()))
+        match path.to_str().and_then(ObjectUrl::parse) {
+            Some(url) => Ok(Place::Object(url?)),
+            None => Ok(Place::File(path.to_owned())),
+        }
     }
 
     /// The page called `name` in this folder.
     pub fn join(&self, name: &str) -> Place {
         match self {
             Place::File(dir) => Place::File(dir.join(name)),
+            Place::Object(prefix) => Place::Object(prefix.join(name)),
         }
     }
 
-    /// Makes the folder.
+    /// Makes the folder (object storage has none to make).
     pub fn create_folder(&self) -> Result<()> {
         match self {
             Place::File(dir) => fs::create_dir_all(dir)
                 .with_context(|| format!("could not create the folder {}", dir.display())),
+            Place::Object(_) => Ok(()),
         }
     }
 
     /// The fingerprint the page already there records; `None` when there is no page, or one
-    /// that records none.
+    /// that records none. An object's is read from its metadata, with no download.
     pub fn fingerprint(&self) -> Result<Option<String>> {
         match self {
+            Place::Object(url) => object_storage::fingerprint(url),
             Place::File(path) => {
                 let file = match fs::File::open(path) {
                     Ok(file) => file,
@@ -62,9 +71,16 @@ impl Place {
         }
     }
 
-    /// Writes the page through `write`; returns what `write` returned and the bytes written.
-    pub fn write<T>(&self, write: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<(T, u64)> {
+    /// Writes the page through `write`, recording `fingerprint` (which the page's `<meta>`
+    /// holds too) in an object's metadata; returns what `write` returned and the bytes written.
+    pub fn write<T>(
+        &self,
+        fingerprint: Option<&str>,
+        write: impl FnOnce(&mut dyn Write) -> Result<T>,
+    ) -> Result<(T, u64)> {
         match self {
+            // Its errors name the object already.
+            Place::Object(url) => object_storage::write(url, fingerprint, write),
             Place::File(path) => files::write_atomically(path, |out| {
                 let mut counted = Counted { out, bytes: 0 };
                 let value = write(&mut counted)?;
@@ -79,6 +95,7 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Place::File(path) => write!(f, "{}", path.display()),
+            Place::Object(url) => write!(f, "{url}"),
         }
     }
 }

@@ -6,5 +6,7 @@
 //! | source | module |
 //! |---|---|
 //! | PostHog's API: a replay's URL, a project's replay list, a shared link | [`posthog`] |
+//! | Object storage: `s3://`, `gs://`, `az://` objects, prefixes and patterns (and pages written there) | [`object_storage`] |
 
+pub mod object_storage;
 pub mod posthog;
