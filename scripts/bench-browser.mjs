@@ -60,10 +60,12 @@ const CHROMIUM_FLAGS = [
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 
-/** Bundles a recording; the bundle must read it without a warning. */
+/** Bundles a recording; the bundle must read it without a warning (but the personal-data one). */
 function bundle(input, output) {
   const result = spawnSync(join(root, 'target/release/replay-html'), ['bundle', input, '-o', output], { encoding: 'utf8' });
-  if (result.status !== 0 || result.stderr.includes('warning:')) {
+  // (Generated recordings hold made-up email addresses: the personal-data warning is expected.)
+  const warnings = result.stderr.split('\n').filter((line) => line.includes('warning:') && !line.includes('personal data'));
+  if (result.status !== 0 || warnings.length > 0) {
     throw new Error(`replay-html bundle ${input}: ${result.stderr.trim()}`);
   }
 }
