@@ -4,11 +4,14 @@
 //! ```sh
 //! cargo run --release --example generate_recording -- --size 100MB --format export -o rec.json
 //! cargo run --release --example generate_recording -- --size 1GB --format jsonl -o rec.jsonl --seed 7
+//! cargo run --release --example generate_recording -- --size 90MB --format export --shape data-heavy -o heavy.json
 //! ```
 //!
 //! The recording is of a heavy single-page app (an operations dashboard with big tables and
 //! charts) used for about an hour per 100 MB of export, in up to four windows: see
-//! `session.rs` for what happens in it and `app.rs` for its pages. The same arguments give
+//! `session.rs` for what happens in it and `app.rs` for its pages. `--shape data-heavy` makes
+//! it a data-heavy app in two windows, with far larger snapshots, taken far more often, and a
+//! chatty console and network (`session::Shape`). The same arguments give
 //! the same bytes: randomness comes from a seeded generator, time from a simulated clock.
 //! The file is written as the session unfolds, one step at a time, so memory stays flat
 //! whatever the size.
@@ -45,7 +48,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use output::Format;
-use session::Session;
+use session::{Session, Shape};
 
 #[derive(Parser)]
 #[command(about = "Generate a realistic, deterministic PostHog session recording of a given size.")]
@@ -63,9 +66,13 @@ struct Args {
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
 
-    /// Seed of the session: the same seed, size and format always give the same file.
+    /// Seed of the session: the same seed, size, format and shape always give the same file.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+
+    /// What the session is like.
+    #[arg(long, value_enum, default_value_t = Shape::Dashboard)]
+    shape: Shape,
 }
 
 fn main() -> ExitCode {
@@ -85,7 +92,12 @@ fn generate(args: &Args) -> Result<()> {
     let file =
         File::create(path).with_context(|| format!("could not create {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let result = output::write_recording(Session::new(args.seed), args.format, args.size, &mut out);
+    let result = output::write_recording(
+        Session::new(args.seed, args.shape),
+        args.format,
+        args.size,
+        &mut out,
+    );
     if result.is_err() {
         // Best effort: the error about the recording is the one worth reporting.
         let _ = fs::remove_file(path);

@@ -85,6 +85,8 @@ pub struct App {
     styles: Vec<String>,
     /// Paths of the icon sprite's symbols.
     icons: Vec<String>,
+    /// Rows of the live data grid every page holds, or 0 for none (see `Shape::grid_rows`).
+    pub grid_rows: usize,
 }
 
 /// A file the page loads when it starts: URL, initiator type, content type, bytes.
@@ -129,6 +131,7 @@ impl App {
             stylesheets,
             styles,
             icons,
+            grid_rows: 0,
         }
     }
 
@@ -234,6 +237,9 @@ impl Page {
             ],
         );
         notifications(&mut dom, rng, body);
+        if app.grid_rows > 0 {
+            data_grid(&mut dom, rng, body, app.grid_rows);
+        }
         let toasts = dom.element(
             body,
             "div",
@@ -828,6 +834,35 @@ fn saved_views(dom: &mut Dom, rng: &mut Rng, nav: NodeId) {
 }
 
 /// The notifications drawer: rendered hidden, as apps keep it ready to slide in.
+/// A data-heavy app's live grid, in a panel of every page: `rows` rows of five cells.
+fn data_grid(dom: &mut Dom, rng: &mut Rng, body: NodeId, rows: usize) {
+    let panel = dom.element(
+        body,
+        "section",
+        &[("id", "live-grid"), ("aria-label", "Live data"), ("class", "Grid_root__k2Pq7 fixed bottom-0 left-64 right-0 h-72 overflow-auto bg-white border-t")],
+    );
+    let table = dom.element(
+        panel,
+        "table",
+        &[("class", "min-w-full text-xs tabular-nums")],
+    );
+    let body = dom.element(table, "tbody", &[]);
+    for row in 0..rows {
+        let tr = dom.element(body, "tr", &[("class", "Grid_row__x81Lm")]);
+        let cells = [
+            format!("#{}", 100_000 + row),
+            vocab::full_name(rng),
+            format!("{}.{:02}", rng.range(1, 9_999), rng.range(0, 99)),
+            rng.pick(&["ok", "pending", "late", "failed"]).to_string(),
+            rng.hex(8),
+        ];
+        for text in cells {
+            let td = dom.element(tr, "td", &[("class", "px-2 py-0.5")]);
+            dom.text(td, text);
+        }
+    }
+}
+
 fn notifications(dom: &mut Dom, rng: &mut Rng, body: NodeId) {
     const NOTIFICATIONS: usize = 40;
     let drawer = dom.element(

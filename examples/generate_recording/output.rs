@@ -383,7 +383,13 @@ mod tests {
 
     fn generate(format: Format, seed: u64) -> Vec<u8> {
         let mut file = Vec::new();
-        write_recording(Session::new(seed), format, SIZE, &mut file).unwrap();
+        write_recording(
+            Session::new(seed, crate::session::Shape::Dashboard),
+            format,
+            SIZE,
+            &mut file,
+        )
+        .unwrap();
         file
     }
 

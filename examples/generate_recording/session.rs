@@ -34,9 +34,48 @@ use crate::rng::Rng;
 use crate::vocab;
 use crate::widgets::Fetch;
 
-/// posthog-js takes a full snapshot of a window every 5 minutes.
-const FULL_SNAPSHOT_INTERVAL_MS: u64 = 5 * 60_000;
-const MAX_WINDOWS: usize = 4;
+/// What kind of app and session the recording holds.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Shape {
+    /// An operations dashboard in up to four windows; posthog-js' full snapshot every 5 minutes.
+    Dashboard,
+    /// A data-heavy app in two windows (the case of issue #15): a live grid of 1,800 rows on
+    /// every page, for full snapshots of over 20,000 nodes, one every 90 s, and a chatty app that
+    /// logs to the console and calls its API about once a second.
+    DataHeavy,
+}
+
+impl Shape {
+    fn max_windows(self) -> usize {
+        match self {
+            Shape::Dashboard => 4,
+            Shape::DataHeavy => 2,
+        }
+    }
+
+    fn full_snapshot_interval_ms(self) -> u64 {
+        match self {
+            // posthog-js takes a full snapshot of a window every 5 minutes.
+            Shape::Dashboard => 5 * 60_000,
+            Shape::DataHeavy => 90_000,
+        }
+    }
+
+    fn grid_rows(self) -> usize {
+        match self {
+            Shape::Dashboard => 0,
+            Shape::DataHeavy => 1_800,
+        }
+    }
+
+    /// Every how many ms the app logs a line and makes a request of its own, or None.
+    fn chatter_ms(self) -> Option<u64> {
+        match self {
+            Shape::Dashboard => None,
+            Shape::DataHeavy => Some(1_000),
+        }
+    }
+}
 /// rrweb samples the pointer every 50 ms and sends the samples every 500 ms.
 const POINTER_SAMPLE_MS: u64 = 50;
 const POINTER_BATCH_MS: u64 = 500;
@@ -125,13 +164,17 @@ pub struct Session {
     next_live_update: u64,
     /// Whether the session is filling the end of the file (see [`Session::fill`]).
     filling: bool,
+    shape: Shape,
+    /// When the app next logs and calls its API of its own (see `Shape::chatter_ms`).
+    next_chatter: u64,
 }
 
 impl Session {
-    pub fn new(seed: u64) -> Session {
+    pub fn new(seed: u64, shape: Shape) -> Session {
         let mut rng = Rng::new(seed);
         let start = FIRST_START_MS + rng.below(30 * 86_400_000);
-        let app = App::new(&mut rng);
+        let mut app = App::new(&mut rng);
+        app.grid_rows = shape.grid_rows();
         let name = vocab::full_name(&mut rng);
         let company = rng.pick(vocab::COMPANIES);
         let created_at = start - rng.range(86_400_000, 400 * 86_400_000);
@@ -148,6 +191,8 @@ impl Session {
             next_window_at: start + rng.range(60_000, 150_000),
             next_live_update: start + LIVE_UPDATE_MS.end,
             filling: false,
+            shape,
+            next_chatter: start,
             app,
             rng,
             clock: start,
@@ -162,7 +207,7 @@ impl Session {
         if self.windows.is_empty() {
             return self.open_window(out, Route::Dashboard);
         }
-        if self.windows.len() < MAX_WINDOWS && self.clock >= self.next_window_at {
+        if self.windows.len() < self.shape.max_windows() && self.clock >= self.next_window_at {
             return self.open_record_in_new_window(out);
         }
         let away_from_home = self.focus != 0;
@@ -171,6 +216,9 @@ impl Session {
         }
         if self.clock >= self.next_live_update {
             self.live_update(out);
+        }
+        if let Some(every) = self.shape.chatter_ms() {
+            self.chatter(out, every);
         }
         let action = ACTIONS[self.rng.weighted(&ACTIONS.map(|(_, weight)| weight))].0;
         if !matches!(action, Action::Read | Action::Poll | Action::StepAway) {
@@ -293,7 +341,7 @@ impl Session {
     }
 
     fn refresh_snapshot_if_due(&mut self, out: &mut Emitter) {
-        if self.clock - self.window().last_full_snapshot >= FULL_SNAPSHOT_INTERVAL_MS {
+        if self.clock - self.window().last_full_snapshot >= self.shape.full_snapshot_interval_ms() {
             self.full_snapshot(out);
         }
     }
@@ -507,6 +555,35 @@ impl Session {
         }
         self.windows[window].page.tick(&mut self.rng);
         self.emit_mutation(out, 1);
+    }
+
+    /// A chatty app's own traffic since the last step: a metrics request and a debug line per
+    /// `every` ms, and a third more lines. (Only while the user is there: a tab stepped away
+    /// from is throttled.)
+    fn chatter(&mut self, out: &mut Emitter, every: u64) {
+        let due = (self.clock.saturating_sub(self.next_chatter) / every).min(20);
+        self.next_chatter = self.clock + every;
+        for i in 0..due {
+            let wait = self.rng.range(20, 200);
+            let answer = format!("{{\"ok\":true,\"accepted\":{}}}", self.rng.range(1, 40));
+            let request =
+                self.api_request("POST", "/api/v2/metrics/batch", 200, None, answer, wait);
+            self.network(out, vec![request], false);
+            let lines = if i % 3 == 0 { 2 } else { 1 };
+            for _ in 0..lines {
+                let line = format!(
+                    "\"[fieldline] cache {} hit, {} entries\"",
+                    self.rng.hex(6),
+                    self.rng.range(10, 5_000)
+                );
+                self.console(
+                    out,
+                    "debug",
+                    vec![line],
+                    vec![self.frame("queryCache", 3, 1_207)],
+                );
+            }
+        }
     }
 
     /// Gone for a coffee: minutes without a single event. Coming back takes a new snapshot.
