@@ -1,15 +1,17 @@
-// Compares, in headless Chromium, the page replay-html writes for a recording with the floor
-// and the naive pages, and with its twin holding 100,000 more inspector rows. Prints one
-// markdown table.
+// Compares, in headless Chromium, the page replay-html writes for recordings with the floor and
+// the naive pages, and with a twin holding 100,000 more inspector rows; then replay-html's page
+// in each engine; then, with --big, the page of a very long recording. Prints markdown tables.
 //
-//   node scripts/bench-browser.mjs [EXPORT.json]     (or: scripts/bench --browser)
+//   node scripts/bench-browser.mjs [--big BIG.json] [EXPORT.json ...]   (or: scripts/bench --browser)
 //
-// Without an argument it uses the cached 100 MB export of scripts/bench (generating it if
-// needed). The pages, each made in this run:
+// Without a recording it uses scripts/bench's cached 100 MB export and its 90 MB data-heavy one
+// (`generate_recording --shape data-heavy`: two windows, snapshots of about 20,000 nodes every
+// 90 s, thousands of console lines and requests), generating them if needed. The pages, each
+// made in this run, for each recording:
 // - replay-html: `replay-html bundle EXPORT`;
-// - replay-html, +100,000 rows: the same export with 50,000 console messages and 50,000
-//   requests (rrweb/console@1, rrweb/network@1) added to its first window, spread over the
-//   session: what the inspector costs;
+// - replay-html, +100,000 rows (first recording only): the same export with 50,000 console
+//   messages and 50,000 requests (rrweb/console@1, rrweb/network@1) added to its first window,
+//   spread over the session: what the inspector costs;
 // - floor: a page of the same size as replay-html's in which the vendored player is given only
 //   the Meta event and first full snapshot of the window replay-html opens on, and the rest of
 //   the bytes follow the player as inert text: no page that shows that frame can do much
@@ -26,9 +28,11 @@
 //   `replayHtml.ready` resolves (it resolves after the next animation frame). Floor and naive:
 //   the first animation frame after the player's iframe has a body with content.
 // - seek to end: ms for a seek from the start to the end, and the next animation frame, made
-//   as soon as the first frame is drawn. replay-html: `await replayHtml.goto(replayHtml.duration)`;
-//   naive: `player.goto(totalTime)`. Both pages show the same window when the session ends in
-//   its busiest window (as generated recordings do). (The floor page cannot seek.)
+//   as soon as the first frame is drawn (replay-html's page may still be read by the browser
+//   then). replay-html: `await replayHtml.goto(replayHtml.duration)`; naive:
+//   `player.goto(totalTime)`. Both pages show the same window when the session ends in its
+//   busiest window (as generated recordings do). (The floor page cannot seek.)
+// - seek, loaded: the same seek once everything is expanded, after a seek back to the start.
 // - JS heap: `performance.memory.usedJSHeapSize` (Chromium started with
 //   --enable-precise-memory-info and --js-flags=--expose-gc) after a garbage collection, once
 //   everything is expanded: replay-html once `replayHtml.loaded` resolves; the others once
@@ -38,14 +42,20 @@
 //
 // Chromium is Debian's (CHROMIUM overrides /usr/bin/chromium), started as the tests start it.
 //
-// A second table gives replay-html's page in each engine of REPLAY_HTML_ENGINES (default
-// chromium,firefox,webkit), driven by tests/browser/engines.mjs, the same median of loads,
-// each in a fresh page. WebKit runs no script before the page's own (classic WebDriver): its
-// first frame is read once the page has loaded, so it is an upper bound.
+// A second table gives replay-html's page of the first recording in each engine of
+// REPLAY_HTML_ENGINES (default chromium,firefox,webkit), driven by tests/browser/engines.mjs,
+// the same median of loads, each in a fresh page. WebKit runs no script before the page's own
+// (classic WebDriver): its first frame is read once the page has loaded, so it is an upper
+// bound.
+//
+// --big BIG.json: the page of a very long recording (scripts/bench uses its 1 GB export), once,
+// in Chromium: first frame, seek to the end, then played from the start at 16x (inactivity
+// skipped, as by default) until it ends or BENCH_PLAY_SECONDS (default 300) pass, and the JS
+// heap after a garbage collection at the end, with how far the play got.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -180,6 +190,14 @@ const replayHtmlPage = {
     await new Promise((resolve) => requestAnimationFrame(resolve));
     return { ms: performance.now() - started, window: window.replayHtml.currentWindow };
   },
+  seekLoaded: async () => {
+    await window.replayHtml.goto(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await window.replayHtml.goto(window.replayHtml.duration);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - started;
+  },
   expanded: () => window.replayHtml.loaded,
 };
 const playerPage = (seeks) => ({
@@ -192,6 +210,14 @@ const playerPage = (seeks) => ({
       return { ms: performance.now() - started };
     }
     : null,
+  seekLoaded: async () => {
+    window.player.goto(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    window.player.goto(window.player.getMetaData().totalTime);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - started;
+  },
   expanded: () => undefined,
 });
 const pages = {
@@ -229,10 +255,11 @@ async function measure(browser, name, file) {
     const firstFrame = await page.evaluate(() => window.__firstFrame);
     const seek = pages[name].seek ? await page.evaluate(pages[name].seek) : { ms: NaN };
     await page.evaluate(pages[name].expanded);
+    const seekLoaded = pages[name].seek ? await page.evaluate(pages[name].seekLoaded) : NaN;
     const bytes = await page.evaluate(heap);
     const search = pages[name].search ? await page.evaluate(searchRows) : NaN;
     if (errors.length) throw new Error(`${name}: ${errors.join('; ')}`);
-    return { firstFrame, seek: seek.ms, window: seek.window, heap: bytes / 1e6, search };
+    return { firstFrame, seek: seek.ms, seekLoaded, window: seek.window, heap: bytes / 1e6, search };
   } finally {
     await context.close();
   }
@@ -244,66 +271,87 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-const exportFile = resolve(process.argv[2] || run(join(root, 'scripts/bench'), ['--print-input', '100MB', 'export']));
+const args = process.argv.slice(2);
+let big = null;
+const bigAt = args.indexOf('--big');
+if (bigAt >= 0) [big] = args.splice(bigAt, 2).slice(1).map((file) => resolve(file));
+const exportFiles = (args.length ? args : [
+  run(join(root, 'scripts/bench'), ['--print-input', '100MB', 'export']),
+  run(join(root, 'scripts/bench'), ['--print-input', '90MB', 'export', 'data-heavy']),
+]).map((file) => resolve(file));
 run('cargo', ['build', '--release', '--quiet', '--bin', 'replay-html']);
 const out = join(root, 'target/bench/browser');
 mkdirSync(out, { recursive: true });
-const files = {
-  'replay-html': join(out, 'replay-html.html'),
-  'replay-html, +100,000 rows': join(out, 'replay-html-rows.html'),
-  floor: join(out, 'floor.html'),
-  'naive rrweb-player': join(out, 'naive.html'),
-};
-bundle(exportFile, files['replay-html']);
-const rowsExport = join(out, 'export-100k-rows.json');
-withRows(exportFile, rowsExport);
-bundle(rowsExport, files['replay-html, +100,000 rows']);
-const windows = windowsOf(exportFile);
-const [busiest, busiestEvents] = [...windows].reduce((a, b) => (b[1].length > a[1].length ? b : a));
-const [opened, openedEvents] = [...windows].reduce((a, b) => (b[1][0].timestamp < a[1][0].timestamp ? b : a));
-writeFileSync(files['naive rrweb-player'], naivePage(busiestEvents));
-writeFileSync(files.floor, floorPage(openedEvents, statSync(files['replay-html']).size));
-for (const file of Object.values(files)) readFileSync(file); // all into the page cache alike
 
+/** The pages of one recording, made in this run: {name: file}, and what they show. */
+function makePages(exportFile, index) {
+  const stem = join(out, String(index));
+  const files = { 'replay-html': `${stem}-replay-html.html` };
+  bundle(exportFile, files['replay-html']);
+  if (index === 0) {
+    files['replay-html, +100,000 rows'] = `${stem}-replay-html-rows.html`;
+    const rowsExport = join(out, 'export-100k-rows.json');
+    withRows(exportFile, rowsExport);
+    bundle(rowsExport, files['replay-html, +100,000 rows']);
+  }
+  files.floor = `${stem}-floor.html`;
+  files['naive rrweb-player'] = `${stem}-naive.html`;
+  const windows = windowsOf(exportFile);
+  const [busiest, busiestEvents] = [...windows].reduce((a, b) => (b[1].length > a[1].length ? b : a));
+  const [opened, openedEvents] = [...windows].reduce((a, b) => (b[1][0].timestamp < a[1][0].timestamp ? b : a));
+  writeFileSync(files['naive rrweb-player'], naivePage(busiestEvents));
+  writeFileSync(files.floor, floorPage(openedEvents, statSync(files['replay-html']).size));
+  for (const file of Object.values(files)) readFileSync(file); // all into the page cache alike
+  return { exportFile, files, windows, busiest, opened };
+}
+
+const recordings = exportFiles.map(makePages);
 const { chromium } = playwright();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 const version = browser.version();
-const results = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
+for (const recording of recordings) {
+  recording.results = Object.fromEntries(Object.keys(recording.files).map((name) => [name, []]));
+}
 try {
   for (let load = 0; load < LOADS; load++) {
-    for (const name of Object.keys(pages)) results[name].push(await measure(browser, name, files[name]));
+    for (const { files, results } of recordings) {
+      for (const name of Object.keys(files)) results[name].push(await measure(browser, name, files[name]));
+    }
   }
 } finally {
   await browser.close();
 }
 
-// The export numbers windows; the page names them as text.
-const shown = {
-  'replay-html': Number(results['replay-html'][0].window),
-  'replay-html, +100,000 rows': Number(results['replay-html, +100,000 rows'][0].window),
-  floor: opened,
-  'naive rrweb-player': busiest,
-};
-const summary = (name) => Object.fromEntries(['firstFrame', 'seek', 'heap', 'search']
-  .map((key) => [key, median(results[name].map((r) => r[key]))]));
-const figures = Object.fromEntries(Object.keys(pages).map((name) => [name, summary(name)]));
-const floor = figures.floor;
-const naive = figures['naive rrweb-player'];
-const plain = figures['replay-html'];
 const number = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-const line = (name) => {
-  const { firstFrame, seek, heap: mb } = figures[name];
-  const pageMb = (statSync(files[name]).size / 1e6).toFixed(1);
-  const events = windows.get(String(shown[name]))?.length ?? windows.get(shown[name])?.length ?? '?';
-  return `| ${name} | ${pageMb} | ${shown[name]} | ${events} | ${number(firstFrame)} | ${number(firstFrame / floor.firstFrame, 2)} | ${number(firstFrame / naive.firstFrame, 2)} | ${number(seek)} | ${number(seek / naive.seek, 2)} | ${number(mb)} |`;
-};
-const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`bench-browser: ${exportFile} (${(statSync(exportFile).size / 1e6).toFixed(1)} MB); Chromium ${version}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; median of ${LOADS} loads; load average at the end ${load}`);
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`bench-browser: Chromium ${version}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; median of ${LOADS} loads; load average at the end ${load()}`);
 console.log('');
-console.log('| page | page MB | window shown | its events | first frame ms | × floor | × naive | seek to end ms | × naive | JS heap MB, all expanded |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const name of Object.keys(pages)) console.log(line(name));
-const rows = figures['replay-html, +100,000 rows'];
+console.log('| recording | page | page MB | window shown | its events | first frame ms | × floor | × naive | seek to end ms | × naive | seek, loaded ms | × naive | JS heap MB, all expanded |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const recording of recordings) {
+  const { exportFile, files, results, windows } = recording;
+  const keys = ['firstFrame', 'seek', 'seekLoaded', 'heap', 'search'];
+  const figures = Object.fromEntries(Object.keys(files).map((name) => [name,
+    Object.fromEntries(keys.map((key) => [key, median(results[name].map((r) => r[key]))]))]));
+  recording.figures = figures;
+  // The export numbers windows; the page names them as text.
+  const shown = {
+    floor: recording.opened,
+    'naive rrweb-player': recording.busiest,
+  };
+  for (const name of Object.keys(files)) if (!(name in shown)) shown[name] = Number(results[name][0].window);
+  const { floor, 'naive rrweb-player': naive } = figures;
+  const label = `${basename(exportFile)} (${(statSync(exportFile).size / 1e6).toFixed(0)} MB)`;
+  for (const name of Object.keys(files)) {
+    const { firstFrame, seek, seekLoaded, heap: mb } = figures[name];
+    const pageMb = (statSync(files[name]).size / 1e6).toFixed(1);
+    const events = windows.get(String(shown[name]))?.length ?? windows.get(shown[name])?.length ?? '?';
+    console.log(`| ${label} | ${name} | ${pageMb} | ${shown[name]} | ${events} | ${number(firstFrame)} | ${number(firstFrame / floor.firstFrame, 2)} | ${number(firstFrame / naive.firstFrame, 2)} | ${number(seek)} | ${number(seek / naive.seek, 2)} | ${number(seekLoaded)} | ${number(seekLoaded / naive.seekLoaded, 2)} | ${number(mb)} |`);
+  }
+}
+const first = recordings[0].figures;
+const rows = first['replay-html, +100,000 rows'];
+const plain = first['replay-html'];
 console.log('');
 console.log(`With 100,000 rows more, the first frame takes ${number(rows.firstFrame / plain.firstFrame, 2)} times as long; searching the console's 50,000 messages takes ${number(rows.search)} ms.`);
 
@@ -321,9 +369,9 @@ for (const engine of engines.selectedEngines()) {
   try {
     for (let load = 0; load < LOADS; load++) {
       const page = await browser.newPage({ viewport: VIEWPORT, init: watchReplayHtmlReady, early: false });
-      await page.goto(pathToFileURL(files['replay-html']).href);
+      await page.goto(pathToFileURL(recordings[0].files['replay-html']).href);
       const firstFrame = await page.evaluate(() => window.__firstFrame);
-      const seek = await page.evaluate(pages['replay-html'].seek);
+      const seek = await page.evaluate(replayHtmlPage.seek);
       await page.close();
       if (page.problems.pageErrors.length) throw new Error(`${engine}: ${page.problems.pageErrors.join('; ')}`);
       loads.push({ firstFrame, seek: seek.ms });
@@ -331,12 +379,60 @@ for (const engine of engines.selectedEngines()) {
   } finally {
     await browser.close();
   }
-  const first = median(loads.map((l) => l.firstFrame));
+  const firstFrame = median(loads.map((l) => l.firstFrame));
   const seek = median(loads.map((l) => l.seek));
   const bound = engine === 'webkit' ? '≤ ' : '';
-  perEngine.push(`| ${engine} ${browser.version} | ${bound}${first.toFixed(0)} | ${seek.toFixed(0)} | ${(first / plain.firstFrame).toFixed(2)} / ${(seek / plain.seek).toFixed(2)} |`);
+  perEngine.push(`| ${engine} ${browser.version} | ${bound}${firstFrame.toFixed(0)} | ${seek.toFixed(0)} | ${(firstFrame / plain.firstFrame).toFixed(2)} / ${(seek / plain.seek).toFixed(2)} |`);
 }
+console.log('');
+console.log(`replay-html's page of ${basename(recordings[0].exportFile)} in each engine (median of ${LOADS} loads):`);
 console.log('');
 console.log('| replay-html in | first frame ms | seek to end ms | / Chromium above (first frame / seek) |');
 console.log('|---|---:|---:|---:|');
 for (const row of perEngine) console.log(row);
+
+if (big) {
+  const file = join(out, 'big-replay-html.html');
+  bundle(big, file);
+  const seconds = Number(process.env.BENCH_PLAY_SECONDS || 300);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  let figures;
+  try {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    let crashed = false;
+    page.on('crash', () => { crashed = true; });
+    await page.addInitScript(watchReplayHtmlReady);
+    await page.goto(pathToFileURL(file).href, { timeout: TIMEOUT_MS, waitUntil: 'commit' });
+    const firstFrame = await page.evaluate(() => window.__firstFrame);
+    const seek = await page.evaluate(replayHtmlPage.seek);
+    const play = await page.evaluate(async (budget) => {
+      const api = window.replayHtml;
+      await api.goto(0);
+      api.setSpeed(16);
+      const started = performance.now();
+      await api.play();
+      while (api.playing && performance.now() - started < budget * 1000) await new Promise((r) => setTimeout(r, 1000));
+      const reached = api.currentTime;
+      api.pause();
+      return { reached, duration: api.duration, ms: performance.now() - started };
+    }, seconds);
+    const bytes = await page.evaluate(heap);
+    if (crashed) throw new Error('the tab crashed');
+    if (errors.length) throw new Error(`big page: ${errors.join('; ')}`);
+    figures = { firstFrame, seek: seek.ms, ...play, heap: bytes / 1e6 };
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+  const hours = (ms) => (ms / 3_600_000).toFixed(2);
+  console.log('');
+  console.log(`The page of ${basename(big)} (${(statSync(big).size / 1e6).toFixed(0)} MB; page ${(statSync(file).size / 1e6).toFixed(0)} MB), once, in Chromium; load average at the end ${load()}:`);
+  console.log('');
+  console.log('| first frame ms | seek to end ms | played at 16x | for s | reached, of the session | JS heap MB at the end |');
+  console.log('|---:|---:|---|---:|---:|---:|');
+  console.log(`| ${number(figures.firstFrame)} | ${number(figures.seek)} | ${figures.reached >= figures.duration ? 'to the end' : 'stopped at the time limit'} | ${number(figures.ms / 1000)} | ${hours(figures.reached)} h of ${hours(figures.duration)} h | ${number(figures.heap)} |`);
+}
