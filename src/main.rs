@@ -648,6 +648,15 @@ fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
     if args.shard.is_some() || args.report.is_some() {
         bail!("--shard and --report take files and folders, not a PostHog URL");
     }
+    let to_object_storage = [args.output.as_deref(), args.out_dir.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|path| matches!(Place::parse(path), Ok(Place::Object(_))));
+    if to_object_storage {
+        bail!(
+            "pages from a PostHog URL are written to local files: give a local -o or --out-dir (object storage takes pages made from files)"
+        );
+    }
     let mut options = replay_html::Options {
         title: args.title,
         offline: args.offline,
