@@ -217,6 +217,8 @@ pub enum MarkerKind {
     UrlChange,
     ConsoleError,
     NetworkError,
+    /// A note given when bundling (`--note`).
+    Note,
 }
 
 /// A console message, consecutive repeats counted as one.
@@ -298,6 +300,18 @@ pub struct Inspector {
     pub console: Vec<ConsoleRow>,
     pub network: Vec<NetworkRow>,
     pub events: Vec<EventRow>,
+    /// Notes given when bundling, in time order.
+    pub notes: Vec<NoteRow>,
+}
+
+/// A note given when bundling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteRow {
+    pub t: f64,
+    pub window: usize,
+    pub event: usize,
+    pub text: String,
 }
 
 /// Custom event tags posthog-js records about itself rather than about the user.
@@ -455,6 +469,25 @@ impl Analyzer {
             ("$pageview", Some(href)) => self.page(t, window, index, href, MarkerKind::PageView),
             ("$url_changed", Some(href)) => {
                 self.page(t, window, index, href, MarkerKind::UrlChange)
+            }
+            // The clip's own markers: the page shows the clip in its header.
+            (crate::clip::CLIP_TAG, _) => {}
+            (crate::notes::NOTE_TAG, _) => {
+                let Some(text) = data.pointer("/payload/text").and_then(Value::as_str) else {
+                    return;
+                };
+                self.markers.push(Marker {
+                    t,
+                    kind: MarkerKind::Note,
+                    window,
+                    label: shorten(text, MAX_LABEL),
+                });
+                self.inspector.notes.push(NoteRow {
+                    t,
+                    window,
+                    event: index,
+                    text: text.to_owned(),
+                });
             }
             _ => {
                 let kind = if RECORDER_TAGS.contains(&tag) {

@@ -25,6 +25,28 @@ pub struct Inspection {
     pub failures: Vec<FailureReport>,
 }
 
+/// A note pinned to a moment.
+#[derive(Debug, Serialize)]
+pub struct NoteReport {
+    /// Milliseconds from the recording's first event.
+    pub t: f64,
+    pub text: String,
+}
+
+/// Where a clip lies in the session it was cut from.
+#[derive(Debug, Serialize)]
+pub struct ClipReport {
+    /// Milliseconds of the original session's time.
+    pub from: f64,
+    pub to: f64,
+    /// The original session's start (RFC 3339, UTC, and epoch ms) and duration.
+    pub session_start: String,
+    #[serde(serialize_with = "whole_ms")]
+    pub session_start_timestamp: f64,
+    #[serde(serialize_with = "whole_ms")]
+    pub session_duration_ms: f64,
+}
+
 /// One input file.
 #[derive(Debug, Serialize)]
 pub struct InputReport {
@@ -90,6 +112,11 @@ pub struct RecordingReport {
     pub platform: String,
     /// For a mobile recording (one with wireframe windows): screens, touches, wireframes.
     pub mobile: Option<MobileReport>,
+    /// Notes pinned to moments (`bundle --note`), in time order.
+    pub notes: Vec<NoteReport>,
+    /// For a clip (`bundle --from/--to`): where it lies in the session it was cut from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clip: Option<ClipReport>,
     /// With `--pii`: the personal data the page of this recording would carry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pii: Option<Vec<crate::pii::Finding>>,
@@ -381,6 +408,20 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
             .collect(),
         event_bytes,
         problems,
+        notes: crate::notes::notes_of(recording)
+            .into_iter()
+            .map(|n| NoteReport {
+                t: n.t,
+                text: n.text,
+            })
+            .collect(),
+        clip: crate::clip::info(recording).map(|c| ClipReport {
+            from: c.from,
+            to: c.to,
+            session_start: rfc3339(c.session_start),
+            session_start_timestamp: c.session_start,
+            session_duration_ms: c.session_duration,
+        }),
         pii: None,
     }
 }
@@ -478,6 +519,16 @@ impl Inspection {
                     crate::plural(m.images),
                 )?;
             }
+            if let Some(c) = &r.clip {
+                writeln!(
+                    out,
+                    "clip: {} of {}, from {} (the session started {})",
+                    clock(c.to - c.from),
+                    clock(c.session_duration_ms),
+                    clock(c.from),
+                    c.session_start
+                )?;
+            }
             writeln!(out, "windows: {}", r.windows.len())?;
             for w in &r.windows {
                 writeln!(
@@ -504,6 +555,12 @@ impl Inspection {
             }
             if !r.custom_by_tag.is_empty() {
                 writeln!(out, "custom events: {}", counts(&r.custom_by_tag))?;
+            }
+            if !r.notes.is_empty() {
+                writeln!(out, "notes:")?;
+                for n in &r.notes {
+                    writeln!(out, "  {} {}", clock(n.t), n.text)?;
+                }
             }
             writeln!(out, "urls:")?;
             for u in &r.urls {
@@ -596,7 +653,7 @@ fn counts(map: &BTreeMap<String, usize>) -> String {
 }
 
 /// Milliseconds as a clock, in whole seconds: `1:02:03` or `2:03`.
-fn clock(ms: f64) -> String {
+pub(crate) fn clock(ms: f64) -> String {
     let negative = ms < 0.0;
     let total = (ms.abs() / 1000.0).floor() as u64;
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);

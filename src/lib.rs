@@ -29,6 +29,7 @@
 pub mod analysis;
 pub mod base122;
 pub mod batch;
+pub mod clip;
 pub mod export;
 pub mod files;
 pub mod fingerprint;
@@ -36,6 +37,7 @@ pub mod input;
 pub mod inspect;
 mod json;
 pub mod mobile;
+pub mod notes;
 pub mod output;
 pub mod page;
 pub mod payload;
@@ -85,6 +87,10 @@ pub struct Options {
     pub pii: PiiCheck,
     /// Recorded in the page's `<meta name="replay-html-fingerprint">`: see [`fingerprint`].
     pub fingerprint: Option<String>,
+    /// Only this stretch of each recording ([`clip`]).
+    pub clip: clip::Clip,
+    /// Notes to pin to moments of the recording (of one recording only), in its session time.
+    pub notes: Vec<notes::Note>,
 }
 
 /// What bundling does about personal data the page would carry (after redaction).
@@ -109,6 +115,8 @@ impl std::fmt::Debug for Options {
             .field("progress", &self.progress.is_some())
             .field("pii", &self.pii)
             .field("fingerprint", &self.fingerprint)
+            .field("clip", &self.clip)
+            .field("notes", &self.notes)
             .finish()
     }
 }
@@ -146,18 +154,21 @@ pub fn write_page(
     options: &Options,
     out: impl Write,
 ) -> Result<Vec<String>> {
-    let redacted: Vec<Recording> = if options.redaction.is_none() {
-        Vec::new()
-    } else {
-        recordings
-            .iter()
-            .map(|recording| {
-                let mut copy = recording.clone();
-                options.redaction.apply(&mut copy)?;
-                Ok(copy)
-            })
-            .collect::<Result<_>>()?
-    };
+    let redacted: Vec<Recording> =
+        if options.redaction.is_none() && options.clip.is_whole() && options.notes.is_empty() {
+            Vec::new()
+        } else {
+            if !options.notes.is_empty() && recordings.len() > 1 {
+                anyhow::bail!(
+                    "notes go on a page of one recording, not of {}",
+                    recordings.len()
+                );
+            }
+            recordings
+                .iter()
+                .map(|recording| prepare(recording, options))
+                .collect::<Result<_>>()?
+        };
     let recordings = if redacted.is_empty() {
         recordings
     } else {
@@ -207,6 +218,26 @@ pub fn write_page(
         options.progress.as_deref(),
     )?);
     Ok(warnings)
+}
+
+/// The recording as the page carries it: its notes added, cut to the clip, and redacted.
+fn prepare<'a>(recording: &Recording<'a>, options: &Options) -> Result<Recording<'a>> {
+    let mut copy = recording.clone();
+    if !options.notes.is_empty() {
+        let duration = copy.duration();
+        let from = options.clip.from.unwrap_or(0.0);
+        let to = options.clip.to.unwrap_or(duration);
+        let what = if options.clip.is_whole() {
+            "recording"
+        } else {
+            "clip"
+        };
+        notes::check_within(&options.notes, from, to.min(duration), what)?;
+        notes::add(&mut copy, &options.notes)?;
+    }
+    options.clip.apply(&mut copy)?;
+    options.redaction.apply(&mut copy)?;
+    Ok(copy)
 }
 
 /// The plural ending of a word counted `n` times in a message: "1 event", "2 events".

@@ -162,6 +162,9 @@ struct BundleArgs {
     #[arg(long)]
     offline: bool,
 
+    #[command(flatten)]
+    sharing: SharingArgs,
+
     /// Write no page, print what it would carry and exit with status 3, when the page would
     /// carry personal data (after redaction): emails, card numbers, tokens, ...
     #[arg(long)]
@@ -368,6 +371,63 @@ impl posthog::Listener for TerminalListener {
     }
 }
 
+/// A clip of the recording, and notes on it.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Sharing (a clip, notes)")]
+struct SharingArgs {
+    /// Keep only the recording from this moment of the session (90, 1m30s, 1:30, 1:02:03);
+    /// the page's time 0 is here.
+    #[arg(long, value_name = "TIME", value_parser = replay_html::page::parse_moment)]
+    from: Option<f64>,
+
+    /// Keep only the recording up to this moment of the session.
+    #[arg(long, value_name = "TIME", value_parser = replay_html::page::parse_moment)]
+    to: Option<f64>,
+
+    /// Pin a note to a moment of the session (its time as --from takes it): a marker on the
+    /// timeline and a row in the inspector's Notes tab. Repeatable.
+    #[arg(long, num_args = 2, value_names = ["TIME", "TEXT"], action = clap::ArgAction::Append)]
+    note: Vec<String>,
+
+    /// Notes from a file: CSV (time,text a line) or JSON ([{"t": "1:30", "text": "…"}]);
+    /// `-` reads standard input. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    notes: Vec<PathBuf>,
+}
+
+impl SharingArgs {
+    fn clip(&self) -> replay_html::clip::Clip {
+        replay_html::clip::Clip {
+            from: self.from,
+            to: self.to,
+        }
+    }
+
+    fn notes(&self) -> Result<Vec<replay_html::notes::Note>> {
+        let mut notes = Vec::new();
+        for pair in self.note.chunks(2) {
+            if let [time, text] = pair {
+                notes.push(replay_html::notes::Note::new(time, text)?);
+            }
+        }
+        for path in &self.notes {
+            let text = if path == Path::new("-") {
+                io::read_to_string(io::stdin())
+                    .context("could not read notes from standard input")?
+            } else {
+                fs::read_to_string(path)
+                    .with_context(|| format!("could not read the notes file {}", path.display()))?
+            };
+            notes.extend(
+                replay_html::notes::parse_file(&text)
+                    .with_context(|| format!("could not read the notes in {}", path.display()))?,
+            );
+        }
+        notes.sort_by(|a, b| a.t.total_cmp(&b.t));
+        Ok(notes)
+    }
+}
+
 /// How the page starts; whoever opens it can change each.
 #[derive(clap::Args)]
 #[command(next_help_heading = "Viewer (how the page starts)")]
@@ -559,6 +619,8 @@ fn bundle(args: BundleArgs) -> Result<()> {
             replay_html::PiiCheck::Warn
         },
         fingerprint: None,
+        clip: args.sharing.clip(),
+        notes: args.sharing.notes()?,
     };
     if let Some(out_dir) = &args.out_dir {
         let out_dir = Place::parse(out_dir)?;

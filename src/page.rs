@@ -32,7 +32,7 @@ const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
 
 /// The viewer's scripts, in the order they run (all in one function scope): helpers, the data
 /// and the players, the parts of the page, the API, and last the start.
-const VIEWER_SCRIPTS: [&str; 21] = [
+const VIEWER_SCRIPTS: [&str; 22] = [
     "viewer/format.js",
     "viewer/dom.js",
     "viewer/decode.js",
@@ -48,6 +48,7 @@ const VIEWER_SCRIPTS: [&str; 21] = [
     "viewer/inspector-console.js",
     "viewer/inspector-network.js",
     "viewer/inspector-events.js",
+    "viewer/inspector-notes.js",
     "viewer/links.js",
     "viewer/keyboard.js",
     "viewer/embed.js",

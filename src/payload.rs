@@ -69,6 +69,9 @@ pub struct Summary {
     /// ([`Payload::with_outliers`]).
     #[serde(skip_serializing_if = "is_zero")]
     pub outliers: usize,
+    /// For a clip (`--from`, `--to`): where it lies in the session it was cut from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clip: Option<crate::clip::ClipInfo>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -245,6 +248,7 @@ impl<'r> Payload<'r> {
             counts: counts(&markers, &inspector),
             markers,
             outliers: 0,
+            clip: crate::clip::info(recording),
         };
         Ok(Payload {
             summary,

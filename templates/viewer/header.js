@@ -25,6 +25,11 @@ function setupHeader(app) {
     if (who.distinctId !== who.email) fact('Distinct ID', who.distinctId);
     fact('Started', formatLocalDateTime(summary.startTimestamp), formatUtc(summary.startTimestamp));
     fact('Duration', formatClock(summary.duration), formatSpoken(summary.duration));
+    const clip = summary.clip;
+    if (clip) {
+      fact('Clip', `${formatClock(clip.to - clip.from)} of ${formatClock(clip.sessionDuration)}, from ${formatClock(clip.from)}`,
+        `A clip of the session, which started ${formatUtc(clip.sessionStart)}`);
+    }
     fact('First URL', summary.firstUrl, summary.firstUrl);
     fact('Browser', summary.browser);
     fact('OS', summary.os);

@@ -1,10 +1,10 @@
-// replay-html viewer: the inspector panel — its tabs (Console, Network, Events) and the list
+// replay-html viewer: the inspector panel — its tabs (Notes, Console, Network, Events) and the list
 // of rows each tab shows: filtered, each seeking to its moment when clicked, with the row of
 // the moment on screen highlighted as the replay plays. A list makes elements only of the rows
 // in view (RowList), so a recording with 100,000 rows costs no more to open than one without.
 
 function setupInspector(app) {
-  const tabs = ['console', 'network', 'events'].map((name) => ({
+  const tabs = ['notes', 'console', 'network', 'events'].map((name) => ({
     tab: byId(`tab-${name}`),
     panel: byId(`panel-${name}`),
   }));
@@ -24,10 +24,14 @@ function setupInspector(app) {
       if (!step) return;
       event.preventDefault();
       event.stopPropagation();
-      select(tabs[(index + step + tabs.length) % tabs.length].tab, true);
+      // The Notes tab is hidden when the recording has no notes.
+      const shown = tabs.filter(({ tab: t }) => !t.hidden);
+      const at = shown.findIndex(({ tab: t }) => t === tab);
+      select(shown[(at + step + shown.length) % shown.length].tab, true);
     });
   });
 
+  setupNotes(app, (tab) => select(tab, false));
   setupConsole(app);
   setupNetwork(app);
   setupEvents(app);

@@ -10,6 +10,7 @@ const MARKER_KINDS = {
   'url-change': 'URL change',
   'console-error': 'Console error',
   'network-error': 'Failed request',
+  note: 'Note',
 };
 
 /** Columns of the bar markers are merged into (about a pixel each on a wide screen). */

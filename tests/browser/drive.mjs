@@ -3,10 +3,11 @@
 // it once per engine and assert on the report; run it by hand to look at a page:
 //
 //   node tests/browser/drive.mjs replay.html [--engine chromium|firefox|webkit] [--screenshot shot.png]
-//        [--url-suffix '#t=5'] [--attack] [--inspector]
+//        [--url-suffix '#t=5'] [--attack] [--inspector] [--at MS]
 //
 // Report: { engine, version, ready: {ok, error?, ms}, duration, windows, initialWindow, initialText,
-//           atEnd: {windowId: text shown after goto(duration)}, requests: [urls other than the
+//           atEnd: {windowId: text shown after goto(duration)}, atMoment (with --at MS: the same
+//           after goto(MS)), requests: [urls other than the
 //           page itself that the page's policy let through], blocked: [urls it stopped],
 //           consoleErrors, pageErrors, dialogs, frameUrls, pageUrl,
 //           topDocument: {images, inlineHandlers, text, markers, links, inspector?, tips?} (the
@@ -81,6 +82,17 @@ try {
       }, id);
       if (shown !== id) throw new Error(`setWindow(${id}) left window ${shown} on screen`);
       report.atEnd[id] = await shownText();
+    }
+    // --at MS: each window's text at that moment too.
+    if (option('--at') !== undefined) {
+      report.atMoment = {};
+      for (const id of report.windows) {
+        await page.evaluate(async ([id, ms]) => {
+          await window.replayHtml.setWindow(id);
+          await window.replayHtml.goto(ms);
+        }, [id, Number(option('--at'))]);
+        report.atMoment[id] = await shownText();
+      }
     }
     if (args.includes('--attack')) {
       for (const id of report.windows) {
