@@ -323,6 +323,7 @@ fn in_the_browser_a_clip_starts_and_ends_as_the_whole_does() {
         (windows_recording(dir.path()), 13000, 16000),
         (windows_recording(dir.path()), 10000, 12000),
         (windows_recording(dir.path()), 2000, 20000),
+        (fixture("mobile/android-diffs.jsonl"), 2000, 6000),
     ] {
         let whole = dir.path().join("whole.html");
         bundle_with(&[&input], &whole, &[]);
