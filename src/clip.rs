@@ -225,8 +225,8 @@ fn marker(timestamp: f64, info: Option<&ClipInfo>) -> Event<'static> {
 }
 
 /// Whether an event before the clip's start changes what the page shows at the start: the
-/// snapshot and its Meta event, and incremental changes to the page (not pointer moves, clicks,
-/// touches, drags or console records, which only happen).
+/// snapshot and its Meta event, incremental changes to the page (not pointer moves, clicks,
+/// touches, drags or console records, which only happen), and a mobile app's keyboard.
 fn changes_state(event: &Event) -> bool {
     match event.kind {
         event_type::META | event_type::FULL_SNAPSHOT => true,
@@ -240,6 +240,15 @@ fn changes_state(event: &Event) -> bool {
                     | source::DRAG
             )
         ),
+        // A mobile app's keyboard opening or closing is the screen's state too.
+        event_type::CUSTOM => {
+            let text = event.json.readable();
+            text.contains("keyboard")
+                && serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .and_then(|v| v.pointer("/data/tag")?.as_str().map(|t| t == "keyboard"))
+                    .unwrap_or(false)
+        }
         _ => false,
     }
 }
