@@ -38,6 +38,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once per run: the size of the bundle arguments does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Bundle recordings into one HTML file (or a file each, with --out-dir).
     #[command(after_help = BUNDLE_EXAMPLES)]
@@ -731,6 +733,8 @@ fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
             replay_html::PiiCheck::Warn
         },
         fingerprint: None,
+        clip: args.sharing.clip(),
+        notes: args.sharing.notes()?,
     };
     if let posthog::Target::Project { project } = &url.target {
         let out_dir = args.out_dir.context(
