@@ -41,13 +41,17 @@ fn options_text(options: &Options) -> String {
         // Whether a page may be written at all: a page made without the check is made again
         // with it.
         pii,
+        clip,
+        notes,
         // How far writing has gone, and the fingerprint itself: neither changes the page's
         // content.
         progress: _,
         fingerprint: _,
     } = options;
+    let clip = format!("from {:?} to {:?}", clip.from, clip.to);
+    let notes: Vec<_> = notes.iter().map(|note| (note.t, &note.text)).collect();
     format!(
-        "title {title:?}\noffline {offline}\nredaction {redaction:?}\nviewer {viewer:?}\npii {pii:?}"
+        "title {title:?}\noffline {offline}\nredaction {redaction:?}\nviewer {viewer:?}\npii {pii:?}\nclip {clip}\nnotes {notes:?}"
     )
 }
 
@@ -91,6 +95,24 @@ mod tests {
         let mut fast = options.clone();
         fast.viewer.speed = 2.0;
         assert_ne!(base, of_page(&fast, &["10:sha256:ab"]));
+        let mut clipped = options.clone();
+        clipped.clip.from = Some(60_000.0);
+        assert_ne!(base, of_page(&clipped, &["10:sha256:ab"]));
+        let mut clipped_to = options.clone();
+        clipped_to.clip.to = Some(60_000.0);
+        assert_ne!(
+            of_page(&clipped, &["10:sha256:ab"]),
+            of_page(&clipped_to, &["10:sha256:ab"])
+        );
+        let mut noted = options.clone();
+        noted.notes = vec![crate::notes::Note::new("1:30", "pays twice").unwrap()];
+        assert_ne!(base, of_page(&noted, &["10:sha256:ab"]));
+        let mut renoted = options.clone();
+        renoted.notes = vec![crate::notes::Note::new("1:30", "pays three times").unwrap()];
+        assert_ne!(
+            of_page(&noted, &["10:sha256:ab"]),
+            of_page(&renoted, &["10:sha256:ab"])
+        );
         let mut recorded = options;
         recorded.fingerprint = Some(base.clone());
         assert_eq!(base, of_page(&recorded, &["10:sha256:ab"]));

@@ -4,6 +4,9 @@
 //! extract and bundle again byte for byte.
 
 mod common;
+#[path = "support/posthog_server.rs"]
+#[allow(dead_code)]
+mod posthog_server;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -306,6 +309,118 @@ fn notes_from_files_and_notes_outside_are_errors_naming_the_note() {
         stderr(&out).contains("the note \"before\" at 0:02 is outside the clip (0:05 to 0:16)"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// `--out-dir`: every page of a batch is the clip, with the notes, as `-o` makes it; a rerun
+/// with the same clip and notes skips the pages, and a changed `--from`, `--to` or note makes
+/// them again (the page fingerprint holds them).
+#[test]
+fn clips_and_notes_in_a_batch_and_its_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    fs::create_dir(&inputs).unwrap();
+    fs::copy(real(), inputs.join("real.json")).unwrap();
+    fs::copy(windows_recording(dir.path()), inputs.join("windows.json")).unwrap();
+    let out = dir.path().join("pages");
+    let batch = |extra: &[&str]| {
+        let mut args = vec![
+            "bundle",
+            "--out-dir",
+            out.to_str().unwrap(),
+            inputs.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        stderr(&run_ok(&args))
+    };
+    let clip = ["--from", "5", "--to", "0:15", "--note", "8", "pays twice"];
+    assert!(batch(&clip).contains("made 2, skipped 0"));
+    for name in ["real", "windows"] {
+        let page = out.join(format!("{name}.html"));
+        let single = dir.path().join(format!("{name}-single.html"));
+        bundle_with(&[inputs.join(format!("{name}.json"))], &single, &clip);
+        let (batch_summary, batch_windows) = page_contents(&fs::read_to_string(&page).unwrap());
+        let (single_summary, single_windows) = page_contents(&fs::read_to_string(&single).unwrap());
+        assert_eq!(batch_summary, single_summary, "{name}");
+        assert_eq!(batch_windows, single_windows, "{name}");
+        assert_eq!(batch_summary["duration"], 10000.0);
+        assert_eq!(
+            inspect(&page)["notes"],
+            json!([{"t": 3000.0, "text": "pays twice"}])
+        );
+    }
+    assert!(batch(&clip).contains("made 0, skipped 2"));
+    for changed in [
+        ["--from", "6", "--to", "0:15", "--note", "8", "pays twice"],
+        ["--from", "6", "--to", "0:14", "--note", "8", "pays twice"],
+        ["--from", "6", "--to", "0:14", "--note", "9", "pays twice"],
+        ["--from", "6", "--to", "0:14", "--note", "9", "pays thrice"],
+    ] {
+        assert!(batch(&changed).contains("made 2, skipped 0"), "{changed:?}");
+        assert!(batch(&changed).contains("made 0, skipped 2"), "{changed:?}");
+    }
+}
+
+/// A PostHog replay URL takes a clip and notes as a file does: the same page, but for the
+/// link back to PostHog.
+#[test]
+fn a_clip_with_notes_of_a_posthog_url_is_the_clip_of_its_export() {
+    use posthog_server::{KEY, PROJECT, StandIn};
+    let expected = common::expected();
+    let id = expected["sessionId"].as_str().unwrap().to_owned();
+    let jsonl = fs::read_to_string(fixture("real/snapshots-blob_v2.jsonl")).unwrap();
+    let export: Value = serde_json::from_slice(&fs::read(real()).unwrap()).unwrap();
+    let start = expected["firstTimestamp"].as_f64().unwrap();
+    let end = expected["lastTimestamp"].as_f64().unwrap();
+    let server = StandIn::start(vec![posthog_server::Recording {
+        info: json!({
+            "id": id,
+            "distinct_id": expected["distinctId"],
+            "viewed": false,
+            "recording_duration": ((end - start) / 1000.0).round(),
+            "start_time": replay_html::inspect::rfc3339(start),
+            "end_time": replay_html::inspect::rfc3339(end),
+            "start_url": expected["firstUrl"],
+            "person": export["data"]["person"],
+            "snapshot_source": "web",
+            "ongoing": false,
+        }),
+        blocks: posthog_server::blocks_of(&jsonl, 4),
+        deleted: false,
+        long_term: false,
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let clip = [
+        "--from",
+        "5",
+        "--to",
+        "15",
+        "--note",
+        "8",
+        "pays twice",
+        "--mask-text",
+    ];
+    let from_api = dir.path().join("api.html");
+    let url = format!("{}/project/{PROJECT}/replay/{id}", server.base);
+    let mut args = vec!["bundle", &url, "-o", from_api.to_str().unwrap()];
+    args.extend_from_slice(&clip);
+    let output = common::replay_html(&args)
+        .env("POSTHOG_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let from_file = dir.path().join("file.html");
+    bundle_with(&[real()], &from_file, &clip);
+    let (mut api_summary, api_windows) = page_contents(&fs::read_to_string(&from_api).unwrap());
+    let (file_summary, file_windows) = page_contents(&fs::read_to_string(&from_file).unwrap());
+    assert_eq!(api_summary["link"], url.as_str());
+    api_summary.as_object_mut().unwrap().remove("link");
+    assert_eq!(api_summary, file_summary);
+    assert_eq!(api_windows, file_windows);
+    assert_eq!(api_summary["duration"], 10000.0);
+    assert_eq!(
+        inspect(&from_api)["notes"],
+        json!([{"t": 3000.0, "text": "pays twice"}])
     );
 }
 

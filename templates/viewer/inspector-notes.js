@@ -16,7 +16,9 @@ function setupNotes(app, selectTab) {
       h('span', { class: 'row-main row-text note-text' }, row.text),
       h('a', { class: 'note-link', href: `#t=${formatSeconds(row.t)}`, title: 'Link to this moment' }, 'Link'),
     ],
-    matches: () => true,
+    text: (row) => searchable(row.text),
+    // The Notes tab has no filter: every note shows.
+    filter: () => ({ words: '', accept: null }),
   });
   app.addEventListener('recordingchange', () => {
     const hasNotes = app.summary.markers.some((marker) => marker.kind === 'note');
