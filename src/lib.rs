@@ -175,16 +175,13 @@ pub fn write_page(
         &redacted
     };
     let mut warnings = Vec::new();
-    if options.pii != PiiCheck::Skip {
+    // --fail-on-pii must know before the page is written (it may go to standard output, or a
+    // pipe): it scans first. A warning can wait: the events are scanned as their chunks are
+    // compressed, on all cores, each expanded once.
+    if options.pii == PiiCheck::Fail {
         let findings: Vec<pii::Finding> = recordings.iter().flat_map(pii::scan).collect();
         if !findings.is_empty() {
-            if options.pii == PiiCheck::Fail {
-                return Err(pii::Found { findings }.into());
-            }
-            warnings.push(format!(
-                "the page carries what looks like personal data: {} (replay-html inspect --pii tells where, and which redaction options remove it)",
-                pii::counts(&findings)
-            ));
+            return Err(pii::Found { findings }.into());
         }
     }
     // The player and the viewer get each recording's timeline; the events far outside it ride
@@ -206,17 +203,30 @@ pub fn write_page(
         (None, [only]) => only.summary.title.clone(),
         (None, all) => format!("{} session replays", all.len()),
     };
-    warnings.extend(page::render(
+    let scan = options.pii == PiiCheck::Warn;
+    let rendered = page::render(
         &payloads,
         &page::PageOptions {
             title: &title,
             offline: options.offline,
             viewer: &options.viewer,
             fingerprint: options.fingerprint.as_deref(),
+            pii: scan,
         },
         out,
         options.progress.as_deref(),
-    )?);
+    )?;
+    if scan {
+        let people = recordings.iter().flat_map(pii::person).collect();
+        let findings = pii::in_order(people, rendered.findings);
+        if !findings.is_empty() {
+            warnings.push(format!(
+                "the page carries what looks like personal data: {} (replay-html inspect --pii tells where, and which redaction options remove it)",
+                pii::counts(&findings)
+            ));
+        }
+    }
+    warnings.extend(rendered.warnings);
     Ok(warnings)
 }
 

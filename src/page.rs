@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use rayon::prelude::*;
 
 use crate::Progress;
-use crate::payload::{self, Block, Chunk, Payload};
+use crate::payload::{self, Chunk, Packed, Payload};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static VENDOR_PLAYER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/vendor-player");
@@ -80,6 +80,8 @@ pub struct PageOptions<'a> {
     pub viewer: &'a ViewerSettings,
     /// The page's content fingerprint (see [`crate::fingerprint`]), recorded in a `<meta>`.
     pub fingerprint: Option<&'a str>,
+    /// Scan the events for personal data as their chunks are written ([`Rendered::findings`]).
+    pub pii: bool,
 }
 
 /// How the viewer starts; a reader can change each in the page.
@@ -210,7 +212,8 @@ pub fn parse_moment(text: &str) -> Result<f64> {
 }
 
 /// Writes the whole page for one recording, or for a collection of several. Returns the
-/// problems met (damaged compressed events, replaced by notes in the replay).
+/// problems met (damaged compressed events, replaced by notes in the replay), and with
+/// `options.pii` what the personal-data check found in the events.
 ///
 /// The page is rendered with a marker where its data goes; the data is written there chunk by
 /// chunk, each batch of chunks compressed on all cores, so that it is never all in memory.
@@ -219,7 +222,7 @@ pub fn render(
     options: &PageOptions,
     mut out: impl Write,
     progress: Option<&dyn Progress>,
-) -> Result<Vec<String>> {
+) -> Result<Rendered> {
     let mut env = Environment::new();
     for name in [PAGE_TEMPLATE, DATA_TEMPLATE] {
         env.add_template(name, text_of(&TEMPLATES, name)?)
@@ -271,6 +274,7 @@ pub fn render(
     out.write_all(head.as_bytes())?;
     let data = env.get_template(DATA_TEMPLATE)?;
     let mut problems = Vec::new();
+    let mut findings = Vec::new();
     if let Some(progress) = progress {
         progress.start(
             payloads
@@ -281,7 +285,12 @@ pub fn render(
         );
     }
     for (r, payload) in payloads.iter().enumerate() {
-        pack_in_order(&payload.chunks, |chunk, block, chunk_problems| {
+        pack_in_order(&payload.chunks, options.pii, |chunk, packed| {
+            let Packed {
+                block,
+                problems: chunk_problems,
+                findings: chunk_findings,
+            } = packed;
             data.render_captured_to(
                 context! {
                     recording => r,
@@ -292,6 +301,7 @@ pub fn render(
                 &mut out,
             )?;
             problems.extend(chunk_problems);
+            findings.extend(chunk_findings);
             if let Some(progress) = progress {
                 progress.advance(chunk.input_bytes());
             }
@@ -313,7 +323,20 @@ pub fn render(
     }
     out.write_all(tail.as_bytes())?;
     out.flush()?;
-    Ok(payload::summarize_warnings(problems))
+    Ok(Rendered {
+        warnings: payload::summarize_warnings(problems),
+        findings,
+    })
+}
+
+/// What writing a page met.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Problems (damaged compressed events, replaced by notes in the replay).
+    pub warnings: Vec<String>,
+    /// With [`PageOptions::pii`], what the personal-data check found in the events, window by
+    /// window and in event order (not in time order: see [`crate::pii::in_order`]).
+    pub findings: Vec<crate::pii::Finding>,
 }
 
 /// Compresses chunks on all cores and hands each to `write` in order, a batch at a time: a
@@ -322,13 +345,17 @@ pub fn render(
 /// pool, which may itself be bundling many pages at once.)
 fn pack_in_order(
     chunks: &[Chunk],
-    mut write: impl FnMut(&Chunk, Block, Vec<String>) -> Result<()>,
+    scan: bool,
+    mut write: impl FnMut(&Chunk, Packed) -> Result<()>,
 ) -> Result<()> {
     let batch = 4 * rayon::current_num_threads();
     for chunks in chunks.chunks(batch) {
-        let packed: Vec<_> = chunks.par_iter().map(Chunk::pack).collect::<Result<_>>()?;
-        for (chunk, (block, problems)) in chunks.iter().zip(packed) {
-            write(chunk, block, problems)?;
+        let packed: Vec<_> = chunks
+            .par_iter()
+            .map(|chunk| chunk.pack(scan))
+            .collect::<Result<_>>()?;
+        for (chunk, packed) in chunks.iter().zip(packed) {
+            write(chunk, packed)?;
         }
     }
     Ok(())

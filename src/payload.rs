@@ -152,14 +152,33 @@ pub struct Chunk<'r> {
     /// Index of the chunk in its window.
     pub index: usize,
     pub events: &'r [Event<'r>],
+    /// The window's id, and the epoch milliseconds of the recording's first event (for the
+    /// personal-data check's findings).
+    pub window_id: &'r str,
+    pub start: f64,
+}
+
+/// A chunk as the page carries it.
+#[derive(Debug)]
+pub struct Packed {
+    pub block: Block,
+    /// The problems met (events whose compressed data is damaged, replaced by a note).
+    pub problems: Vec<String>,
+    /// What the personal-data check found in the chunk's events, when asked to look.
+    pub findings: Vec<crate::pii::Finding>,
 }
 
 impl Chunk<'_> {
-    /// The chunk's events compressed, and the problems met (events whose compressed data is
-    /// damaged, replaced by a note).
-    pub fn pack(&self) -> Result<(Block, Vec<String>)> {
-        let (json, warnings) = events_json(self.events);
-        Ok((pack(&json)?, warnings))
+    /// The chunk's events compressed; with `scan`, each event's text is also scanned for
+    /// personal data as it is written (compressed events are expanded once, for both).
+    pub fn pack(&self, scan: bool) -> Result<Packed> {
+        let mut pii = scan.then(|| crate::pii::EventScan::new(self.window_id, self.start));
+        let (json, problems) = events_json(self.events, pii.as_mut());
+        Ok(Packed {
+            block: pack(&json)?,
+            problems,
+            findings: pii.map(|pii| pii.findings).unwrap_or_default(),
+        })
     }
 
     /// Bytes of event text it holds, as the input had them.
@@ -196,6 +215,8 @@ impl<'r> Payload<'r> {
                         window: w,
                         index,
                         events,
+                        window_id: &window.id,
+                        start,
                     })
             })
             .collect();
@@ -342,7 +363,11 @@ fn written_size(event: &Event) -> usize {
 /// The events as one JSON array, compressed events expanded. A recording's reader replaces a
 /// damaged compressed event by a note ([`crate::recording::damaged_note`]), so every event
 /// expands here; should one still not, it gets the same note, and the warnings say which.
-fn events_json(events: &[Event]) -> (Vec<u8>, Vec<String>) {
+/// `pii`, when given, scans each event's text as written (not such notes).
+fn events_json(
+    events: &[Event],
+    mut pii: Option<&mut crate::pii::EventScan>,
+) -> (Vec<u8>, Vec<String>) {
     let capacity: usize = events.iter().map(|e| written_size(e) + 1).sum();
     let mut json = Vec::with_capacity(capacity + 2);
     let mut warnings = Vec::new();
@@ -352,11 +377,21 @@ fn events_json(events: &[Event]) -> (Vec<u8>, Vec<String>) {
             json.push(b',');
         }
         let at = json.len();
-        if let Err(err) = event.json.write_to(&mut json) {
-            json.truncate(at);
-            let message = format!("{err:#}");
-            json.extend_from_slice(damaged_event(event, &message).as_bytes());
-            warnings.push(message);
+        match event.json.write_to(&mut json) {
+            Ok(()) => {
+                if let Some(pii) = pii.as_deref_mut() {
+                    // Text written from a str: always UTF-8.
+                    if let Ok(text) = std::str::from_utf8(&json[at..]) {
+                        pii.event(event, text);
+                    }
+                }
+            }
+            Err(err) => {
+                json.truncate(at);
+                let message = format!("{err:#}");
+                json.extend_from_slice(damaged_event(event, &message).as_bytes());
+                warnings.push(message);
+            }
         }
     }
     json.push(b']');
@@ -513,7 +548,7 @@ mod tests {
         let chunk_events: Vec<usize> = s.windows[0].chunks.iter().map(|c| c.events).collect();
         assert_eq!(chunk_events, [2, 1]);
         assert!(s.windows[0].chunks[0].snapshot && !s.windows[0].chunks[1].snapshot);
-        let (block, _) = payload.chunks[0].pack().unwrap();
+        let block = payload.chunks[0].pack(false).unwrap().block;
         let first: Vec<Value> = serde_json::from_str(&unpack(&block.text).unwrap()).unwrap();
         assert_eq!(first.len(), 2);
         assert_eq!(first[1]["data"]["x"], "é");

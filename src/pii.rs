@@ -172,8 +172,41 @@ impl fmt::Display for Found {
 impl std::error::Error for Found {}
 
 /// Every finding of a recording, in time order (the person's first).
+///
+/// The events are scanned on all cores. Bundling does not call this when it writes a page: it
+/// scans each event's text in the chunk it is compressed in ([`EventScan`]), so that compressed
+/// events are expanded once; the findings are the same.
 pub fn scan(recording: &Recording) -> Vec<Finding> {
+    use rayon::prelude::*;
+    /// Events a task of the pool scans.
+    const EVENTS_PER_TASK: usize = 256;
     let start = recording.start();
+    let timed: Vec<Vec<Finding>> = recording
+        .windows
+        .iter()
+        .flat_map(|window| {
+            window
+                .events
+                .chunks(EVENTS_PER_TASK)
+                .map(move |events| (window, events))
+        })
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(window, events)| {
+            let mut scan = EventScan::new(&window.id, start);
+            for event in events {
+                if let Ok(text) = event.json.text() {
+                    scan.event(event, &text);
+                }
+            }
+            scan.findings
+        })
+        .collect();
+    in_order(person(recording), timed.into_iter().flatten().collect())
+}
+
+/// The findings in the person of a recording.
+pub fn person(recording: &Recording) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(person) = &recording.person {
         let text = person.to_string();
@@ -191,25 +224,51 @@ pub fn scan(recording: &Recording) -> Vec<Finding> {
             });
         });
     }
-    let mut timed: Vec<Finding> = Vec::new();
-    for window in &recording.windows {
-        for event in &window.events {
-            let t = event.timestamp - start;
-            scan_event(event, &mut |kind, place, remedy, sample| {
-                timed.push(Finding {
-                    kind,
-                    place,
-                    window: Some(window.id.clone()),
-                    t: Some(t),
-                    sample,
-                    remedy,
-                })
-            });
-        }
-    }
+    findings
+}
+
+/// The person's findings, then the events', in time order (those of a moment in the order of
+/// their windows and events: `timed` comes window by window, each in event order).
+pub fn in_order(person: Vec<Finding>, mut timed: Vec<Finding>) -> Vec<Finding> {
     timed.sort_by(|a, b| a.t.unwrap_or(0.0).total_cmp(&b.t.unwrap_or(0.0)));
+    let mut findings = person;
     findings.extend(timed);
     findings
+}
+
+/// The findings of a window's events, scanned one by one from their text as the page carries
+/// it (compressed events expanded).
+pub struct EventScan<'w> {
+    window: &'w str,
+    /// Epoch milliseconds of the recording's first event.
+    start: f64,
+    pub findings: Vec<Finding>,
+}
+
+impl<'w> EventScan<'w> {
+    pub fn new(window: &'w str, start: f64) -> EventScan<'w> {
+        EventScan {
+            window,
+            start,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Scans an event, given its text.
+    pub fn event(&mut self, event: &Event, text: &str) {
+        let t = event.timestamp - self.start;
+        let (window, findings) = (self.window, &mut self.findings);
+        scan_event(event, text, &mut |kind, place, remedy, sample| {
+            findings.push(Finding {
+                kind,
+                place,
+                window: Some(window.to_owned()),
+                t: Some(t),
+                sample,
+                remedy,
+            })
+        });
+    }
 }
 
 /// Counts of findings by kind, in words: "2 email addresses, 1 card number".
@@ -305,38 +364,35 @@ fn is_secret_header(key: &str) -> bool {
 
 type EventSink<'s> = dyn FnMut(Kind, Place, Remedy, String) + 's;
 
-/// Finds what one event carries.
-fn scan_event(event: &Event, found: &mut EventSink) {
-    let Ok(text) = event.json.text() else {
-        return;
-    };
+/// Finds what one event carries, from its text.
+fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
     match event.kind {
-        event_type::FULL_SNAPSHOT => scan_dom(&text, found),
+        event_type::FULL_SNAPSHOT => scan_dom(text, found),
         event_type::INCREMENTAL_SNAPSHOT => match event.source {
-            Some(source::MUTATION) => scan_dom(&text, found),
-            Some(source::INPUT) => walk_strings(&text, |path, value| {
+            Some(source::MUTATION) => scan_dom(text, found),
+            Some(source::INPUT) => walk_strings(text, |path, value| {
                 if path.last().is_some_and(|k| *k == "text") {
                     scan_value(value, false, &mut |kind, sample| {
                         found(kind, Place::Input, Remedy::MaskInputs, sample)
                     });
                 }
             }),
-            Some(source::LOG) => walk_strings(&text, |_, value| {
+            Some(source::LOG) => walk_strings(text, |_, value| {
                 scan_value(value, false, &mut |kind, sample| {
                     found(kind, Place::Console, Remedy::StripConsole, sample)
                 })
             }),
             _ => {}
         },
-        event_type::META => walk_strings(&text, |path, value| {
+        event_type::META => walk_strings(text, |path, value| {
             if path.last().is_some_and(|k| *k == "href") {
                 scan_value(value, false, &mut |kind, sample| {
                     found(kind, Place::Attribute, Remedy::None, sample)
                 });
             }
         }),
-        event_type::PLUGIN => scan_plugin(&text, found),
-        event_type::CUSTOM => walk_strings(&text, |path, value| {
+        event_type::PLUGIN => scan_plugin(text, found),
+        event_type::CUSTOM => walk_strings(text, |path, value| {
             if path.len() >= 2 && path[1] == "payload" {
                 let header = path.last().is_some_and(|k| is_secret_header(k));
                 scan_value(value, header, &mut |kind, sample| {

@@ -276,3 +276,43 @@ fn finds_what_a_mobile_apps_wireframes_show() {
     );
     assert_eq!(findings(android, &["--mask-inputs"]), Vec::<Value>::new());
 }
+
+/// Bundling scans each event as its chunk is compressed (on all cores, expanding compressed
+/// events once), `inspect --pii` and `--fail-on-pii` scan the recording first: both find the
+/// same, in the same order, on planted values of every kind and on the real recordings
+/// (posthog-js compressed events among them).
+#[test]
+fn the_scan_while_bundling_finds_what_the_scan_of_the_recording_finds() {
+    use replay_html::{Input, page, payload, pii};
+    let dir = tempfile::tempdir().unwrap();
+    let planted: Vec<(&str, &str)> = PLANTED.iter().map(|(p, v, _, _)| (*p, *v)).collect();
+    let person = json!({"properties": {"email": "ada@example.com"}, "distinct_ids": ["x"]});
+    let planted = write(dir.path(), "planted.json", &export_with(&planted, person));
+    let inputs = [
+        planted.into(),
+        fixture("real/export-2023-04-28-uuid-windows.json"),
+        fixture("real/snapshots-blob_v2.jsonl"),
+        fixture("mobile/android-diffs.jsonl"),
+    ];
+    for path in inputs {
+        let input = Input::new(fs::read(&path).unwrap()).unwrap();
+        let (_, recording) = input.read().unwrap();
+        let expected = pii::scan(&recording);
+        assert!(
+            !expected.is_empty() || path.ends_with("android-diffs.jsonl"),
+            "{path:?}"
+        );
+        let payload = payload::Payload::new(&recording, "t").unwrap();
+        let viewer = replay_html::ViewerSettings::default();
+        let options = page::PageOptions {
+            title: "t",
+            offline: false,
+            viewer: &viewer,
+            fingerprint: None,
+            pii: true,
+        };
+        let rendered = page::render(&[payload], &options, Vec::new(), None).unwrap();
+        let found = pii::in_order(pii::person(&recording), rendered.findings);
+        assert_eq!(found, expected, "{path:?}");
+    }
+}
