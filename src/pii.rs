@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::recording::{Event, Recording, event_type, source};
 
@@ -212,7 +212,7 @@ pub fn person(recording: &Recording) -> Vec<Finding> {
         let text = person.to_string();
         walk_strings(&text, |path, value| {
             let header = path.last().is_some_and(|k| is_secret_header(k));
-            scan_value(value, header, &mut |kind, sample| {
+            scan_value(&value.text(), header, &mut |kind, sample| {
                 findings.push(Finding {
                     kind,
                     place: Place::Person,
@@ -372,13 +372,13 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
             Some(source::MUTATION) => scan_dom(text, found),
             Some(source::INPUT) => walk_strings(text, |path, value| {
                 if path.last().is_some_and(|k| *k == "text") {
-                    scan_value(value, false, &mut |kind, sample| {
+                    scan_value(&value.text(), false, &mut |kind, sample| {
                         found(kind, Place::Input, Remedy::MaskInputs, sample)
                     });
                 }
             }),
             Some(source::LOG) => walk_strings(text, |_, value| {
-                scan_value(value, false, &mut |kind, sample| {
+                scan_value(&value.text(), false, &mut |kind, sample| {
                     found(kind, Place::Console, Remedy::StripConsole, sample)
                 })
             }),
@@ -386,7 +386,7 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
         },
         event_type::META => walk_strings(text, |path, value| {
             if path.last().is_some_and(|k| *k == "href") {
-                scan_value(value, false, &mut |kind, sample| {
+                scan_value(&value.text(), false, &mut |kind, sample| {
                     found(kind, Place::Attribute, Remedy::None, sample)
                 });
             }
@@ -395,7 +395,7 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
         event_type::CUSTOM => walk_strings(text, |path, value| {
             if path.len() >= 2 && path[1] == "payload" {
                 let header = path.last().is_some_and(|k| is_secret_header(k));
-                scan_value(value, header, &mut |kind, sample| {
+                scan_value(&value.text(), header, &mut |kind, sample| {
                     found(kind, Place::Custom, Remedy::None, sample)
                 });
             }
@@ -408,6 +408,27 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
 fn scan_dom(text: &str, found: &mut EventSink) {
     walk_strings(text, |path, value| {
         let Some(key) = path.last() else { return };
+        // Every place below is known by its last key: most strings (tag names, classes,
+        // styles) are passed over here, before the path is looked through.
+        if !matches!(
+            *key,
+            "text"
+                | "label"
+                | "options"
+                | "placeholder"
+                | "value"
+                | "textContent"
+                | "title"
+                | "alt"
+                | "aria-label"
+                | "href"
+                | "src"
+                | "srcset"
+                | "action"
+                | "poster"
+        ) {
+            return;
+        }
         let in_attributes = path.len() >= 2 && path[path.len() - 2] == "attributes";
         let in_wireframe = path
             .iter()
@@ -431,54 +452,80 @@ fn scan_dom(text: &str, found: &mut EventSink) {
         } else {
             return;
         };
-        scan_value(value, false, &mut |kind, sample| {
+        scan_value(&value.text(), false, &mut |kind, sample| {
             found(kind, place, remedy, sample)
         });
     });
 }
 
 /// Console messages and network requests.
+///
+/// One walk over the event: the plugin's name (`data.plugin`) may come after its payload, so
+/// the payload's strings are kept (as they are written: unescaped only when scanned) until
+/// the walk has seen it.
 fn scan_plugin(text: &str, found: &mut EventSink) {
-    #[derive(Deserialize)]
-    struct Data {
-        plugin: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Plugin {
-        data: Data,
-    }
-    let plugin = serde_json::from_str::<Plugin>(text)
-        .ok()
-        .and_then(|p| p.data.plugin);
-    match plugin.as_deref() {
-        Some("rrweb/console@1") => walk_strings(text, |path, value| {
-            if path.get(1) == Some(&"payload") {
-                scan_value(value, false, &mut |kind, sample| {
-                    found(kind, Place::Console, Remedy::StripConsole, sample)
-                });
-            }
-        }),
-        Some("rrweb/network@1" | "posthog/network@1") => walk_strings(text, |path, value| {
-            if path.get(1) != Some(&"payload") {
-                return;
-            }
+    let mut plugin: Option<Cow<str>> = None;
+    // The payload's strings: the string, whether it is in headers or a body, and whether it is
+    // a secret header's value.
+    let mut payload: Vec<(JsonString, bool, bool)> = Vec::new();
+    walk_strings(text, |path, value| {
+        if path.get(1) == Some(&"payload") {
             let private = path.iter().any(|k| {
                 matches!(
                     *k,
                     "requestHeaders" | "responseHeaders" | "requestBody" | "responseBody"
                 )
             });
-            let remedy = if private {
-                Remedy::StripNetworkBodies
-            } else {
-                Remedy::StripNetwork
-            };
             let header = private && path.last().is_some_and(|k| is_secret_header(k));
-            scan_value(value, header, &mut |kind, sample| {
-                found(kind, Place::Network, remedy, sample)
-            });
-        }),
+            payload.push((value, private, header));
+        } else if plugin.is_none() && path == ["data", "plugin"] {
+            plugin = Some(value.text());
+        }
+    });
+    match plugin.as_deref() {
+        Some("rrweb/console@1") => {
+            for (value, _, _) in payload {
+                scan_value(&value.text(), false, &mut |kind, sample| {
+                    found(kind, Place::Console, Remedy::StripConsole, sample)
+                });
+            }
+        }
+        Some("rrweb/network@1" | "posthog/network@1") => {
+            for (value, private, header) in payload {
+                let remedy = if private {
+                    Remedy::StripNetworkBodies
+                } else {
+                    Remedy::StripNetwork
+                };
+                scan_value(&value.text(), header, &mut |kind, sample| {
+                    found(kind, Place::Network, remedy, sample)
+                });
+            }
+        }
         _ => {}
+    }
+}
+
+/// A string value of a JSON text, as it is written there: its text is unescaped only when
+/// asked for (most strings a scan meets are not looked at).
+pub struct JsonString<'t> {
+    /// The string with its quotes, escapes and all.
+    quoted: &'t str,
+    /// Whether it holds an escape.
+    escaped: bool,
+}
+
+impl<'t> JsonString<'t> {
+    /// The string's text, escapes resolved.
+    pub fn text(&self) -> Cow<'t, str> {
+        let raw = &self.quoted[1..self.quoted.len() - 1];
+        if !self.escaped {
+            return Cow::Borrowed(raw);
+        }
+        match serde_json::from_str::<String>(self.quoted) {
+            Ok(s) => Cow::Owned(s),
+            Err(_) => Cow::Borrowed(raw),
+        }
     }
 }
 
@@ -486,7 +533,7 @@ fn scan_plugin(text: &str, found: &mut EventSink) {
 /// (array positions are not in the path). The text is valid JSON (every event was parsed when
 /// it was read); on anything else the walk stops early, finding nothing more. Linear in the
 /// text, with a path as deep as the JSON.
-pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], &str)) {
+pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], JsonString<'t>)) {
     let bytes = json.as_bytes();
     // For each open container: whether it is an object, and whether a key of it is on `path`.
     let mut stack: Vec<(bool, bool)> = Vec::new();
@@ -530,10 +577,11 @@ pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], &str)) 
                 i += 1;
             }
             b'"' => {
-                let Some(end) = string_end(bytes, i + 1) else {
+                let Some((end, escaped)) = string_end(bytes, i + 1) else {
                     return;
                 };
                 let raw = &json[i + 1..end];
+                let quoted = &json[i..=end];
                 i = end + 1;
                 if expect_key {
                     path.push(raw);
@@ -542,15 +590,7 @@ pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], &str)) 
                     }
                     expect_key = false;
                 } else {
-                    let value: Cow<str> = if raw.contains('\\') {
-                        match serde_json::from_str::<String>(&json[i - raw.len() - 2..i]) {
-                            Ok(s) => Cow::Owned(s),
-                            Err(_) => Cow::Borrowed(raw),
-                        }
-                    } else {
-                        Cow::Borrowed(raw)
-                    };
-                    visit(&path, &value);
+                    visit(&path, JsonString { quoted, escaped });
                     end_value(&mut stack, &mut path);
                 }
             }
@@ -566,13 +606,16 @@ pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], &str)) 
     }
 }
 
-/// The position of the quote that ends a JSON string starting at `from`.
-fn string_end(bytes: &[u8], mut from: usize) -> Option<usize> {
+/// The position of the quote that ends a JSON string starting at `from`, and whether the
+/// string holds an escape.
+fn string_end(bytes: &[u8], mut from: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
     loop {
         let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
         if bytes[at] == b'"' {
-            return Some(at);
+            return Some((at, escaped));
         }
+        escaped = true;
         from = at + 2;
         if from > bytes.len() {
             return None;
@@ -713,11 +756,12 @@ fn digit_runs(s: &str, found: &mut dyn FnMut(Kind, String)) {
             continue;
         }
         let run = &s[start..end];
-        let all: String = run
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .map(char::from)
-            .collect();
+        let all = || -> String {
+            run.bytes()
+                .filter(u8::is_ascii_digit)
+                .map(char::from)
+                .collect()
+        };
         if plus {
             if (8..=15).contains(&digits) && !separators.contains(&b'.') {
                 found(Kind::Phone, mask_digits(&format!("+{run}"), 2, 2));
@@ -729,14 +773,17 @@ fn digit_runs(s: &str, found: &mut dyn FnMut(Kind, String)) {
         if (13..=19).contains(&digits)
             && uniform
             && (separators.is_empty() || groups.iter().all(|&g| (3..=6).contains(&g)))
-            && card_prefix(&all)
-            && luhn(&all)
+            && card_prefix(&all())
+            && luhn(&all())
         {
             found(Kind::Card, mask_card(run));
             continue;
         }
-        if groups == [3, 2, 4] && separators == [b'-', b'-'] && ssn(&all) {
-            found(Kind::Ssn, format!("***-**-{}", &all[5..]));
+        if groups == [3, 2, 4] && separators == [b'-', b'-'] {
+            let all = all();
+            if ssn(&all) {
+                found(Kind::Ssn, format!("***-**-{}", &all[5..]));
+            }
         }
     }
 }
@@ -785,8 +832,31 @@ fn ssn(digits: &str) -> bool {
 /// IPv4 addresses outside loopback, private, link-local, shared, multicast and reserved ranges.
 fn ipv4(s: &str, found: &mut dyn FnMut(Kind, String)) {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
+    let part = |c: u8| c.is_ascii_digit() || c == b'.';
+    // An address lies in a run of digits and dots, with dots: only such runs are read.
+    let mut done = 0;
+    for dot in memchr::memchr_iter(b'.', b) {
+        if dot < done {
+            continue;
+        }
+        let mut start = dot;
+        while start > 0 && part(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = dot;
+        while end < b.len() && part(b[end]) {
+            end += 1;
+        }
+        done = end;
+        ipv4_in(s, start, end, found);
+    }
+}
+
+/// The addresses in `s[from..to]`, a run of digits and dots.
+fn ipv4_in(s: &str, from: usize, to: usize, found: &mut dyn FnMut(Kind, String)) {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < to {
         if !b[i].is_ascii_digit() || (i > 0 && (is_word(b[i - 1]) || b[i - 1] == b'.')) {
             i += 1;
             continue;
@@ -836,9 +906,35 @@ fn ipv4(s: &str, found: &mut dyn FnMut(Kind, String)) {
 /// IPv6 addresses outside loopback, unique-local, link-local and unspecified ones.
 fn ipv6(s: &str, found: &mut dyn FnMut(Kind, String)) {
     let b = s.as_bytes();
-    let hexish = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
-    let mut i = 0;
-    while i < b.len() {
+    // An address lies in a run of hex digits, colons and dots, with colons: only such runs
+    // are read.
+    let mut done = 0;
+    for colon in memchr::memchr_iter(b':', b) {
+        if colon < done {
+            continue;
+        }
+        let mut start = colon;
+        while start > 0 && hexish(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = colon;
+        while end < b.len() && hexish(b[end]) {
+            end += 1;
+        }
+        done = end;
+        ipv6_in(s, start, end, found);
+    }
+}
+
+fn hexish(c: u8) -> bool {
+    c.is_ascii_hexdigit() || c == b':' || c == b'.'
+}
+
+/// The addresses in `s[from..to]`, a run of hex digits, colons and dots.
+fn ipv6_in(s: &str, from: usize, to: usize, found: &mut dyn FnMut(Kind, String)) {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < to {
         if !hexish(b[i]) || (i > 0 && (is_word(b[i - 1]) || b[i - 1] == b':')) {
             i += 1;
             continue;
@@ -888,6 +984,17 @@ fn tokens(s: &str, found: &mut dyn FnMut(Kind, String)) {
             i += 1;
         }
         let word = &s[start..i];
+        // Nothing shorter than 4 is a token, and every kind starts in one of these ways: most
+        // words are passed over here.
+        let w = word.as_bytes();
+        if w.len() < 4
+            || !(matches!(w[0], b'e' | b'p' | b's' | b'r' | b'g' | b'A' | b'x')
+                || w.len() >= 16
+                || (w[..2].iter().all(u8::is_ascii_uppercase)
+                    && w[2..4].iter().all(u8::is_ascii_digit)))
+        {
+            continue;
+        }
         let before = &s[..start];
         if let Some(kind) = token_kind(word, before) {
             let sample = match kind {
@@ -1158,7 +1265,7 @@ mod tests {
         let mut seen = Vec::new();
         walk_strings(
             r#"{"a":{"b":["x",{"c":"y"}],"d":1,"e":"z\u0040"},"f":[true,"w"]}"#,
-            |path, value| seen.push((path.join("/"), value.to_owned())),
+            |path, value| seen.push((path.join("/"), value.text().into_owned())),
         );
         assert_eq!(
             seen,
