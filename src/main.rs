@@ -476,7 +476,7 @@ struct ViewerArgs {
 }
 
 impl ViewerArgs {
-    fn settings(self) -> replay_html::ViewerSettings {
+    fn settings(&self) -> replay_html::ViewerSettings {
         replay_html::ViewerSettings {
             autoplay: self.autoplay,
             speed: self.speed,
@@ -529,7 +529,7 @@ struct RedactionArgs {
 }
 
 impl RedactionArgs {
-    fn redaction(self) -> replay_html::Redaction {
+    fn redaction(&self) -> replay_html::Redaction {
         replay_html::Redaction {
             strip_console: self.strip_console,
             strip_network: self.strip_network,
@@ -537,7 +537,7 @@ impl RedactionArgs {
             strip_person: self.strip_person,
             mask_inputs: self.mask_inputs,
             mask_text: self.mask_text,
-            mask_selectors: self.mask_selector,
+            mask_selectors: self.mask_selector.clone(),
             mask_images: self.mask_images,
         }
     }
@@ -592,6 +592,28 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
+impl BundleArgs {
+    /// The library's options these arguments ask for (no progress, no fingerprint: the caller
+    /// adds what its kind of input needs).
+    fn options(&self) -> Result<replay_html::Options> {
+        Ok(replay_html::Options {
+            title: self.title.clone(),
+            offline: self.offline,
+            redaction: self.redaction.redaction(),
+            viewer: self.viewer.settings(),
+            progress: None,
+            pii: if self.fail_on_pii {
+                replay_html::PiiCheck::Fail
+            } else {
+                replay_html::PiiCheck::Warn
+            },
+            fingerprint: None,
+            clip: self.sharing.clip(),
+            notes: self.sharing.notes()?,
+        })
+    }
+}
+
 fn bundle(args: BundleArgs) -> Result<()> {
     if args.force && args.out_dir.is_none() {
         bail!(
@@ -608,21 +630,10 @@ fn bundle(args: BundleArgs) -> Result<()> {
         .then(|| TerminalProgress::for_sources(&sources))
         .flatten();
     let options = replay_html::Options {
-        title: args.title,
-        offline: args.offline,
-        redaction: args.redaction.redaction(),
-        viewer: args.viewer.settings(),
         progress: progress
             .clone()
             .map(|p| p as Arc<dyn replay_html::Progress>),
-        pii: if args.fail_on_pii {
-            replay_html::PiiCheck::Fail
-        } else {
-            replay_html::PiiCheck::Warn
-        },
-        fingerprint: None,
-        clip: args.sharing.clip(),
-        notes: args.sharing.notes()?,
+        ..args.options()?
     };
     if let Some(out_dir) = &args.out_dir {
         let out_dir = Place::parse(out_dir)?;
@@ -721,21 +732,7 @@ fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
             "pages from a PostHog URL are written to local files: give a local -o or --out-dir (object storage takes pages made from files)"
         );
     }
-    let mut options = replay_html::Options {
-        title: args.title,
-        offline: args.offline,
-        redaction: args.redaction.redaction(),
-        viewer: args.viewer.settings(),
-        progress: None,
-        pii: if args.fail_on_pii {
-            replay_html::PiiCheck::Fail
-        } else {
-            replay_html::PiiCheck::Warn
-        },
-        fingerprint: None,
-        clip: args.sharing.clip(),
-        notes: args.sharing.notes()?,
-    };
+    let mut options = args.options()?;
     if let posthog::Target::Project { project } = &url.target {
         let out_dir = args.out_dir.context(
             "a project's replay list makes a page for each recording: give --out-dir DIR",

@@ -241,22 +241,29 @@ fn under(prefix: &ObjectUrl) -> Result<Vec<Object>> {
     let location = prefix.location();
     let listing = block_on(store.list_with_delimiter(Some(&location)))
         .map_err(|err| explain(err, "could not list", prefix))?;
-    let mut objects: Vec<Object> = listing
-        .objects
+    let visible = listing.objects.into_iter().filter(|meta| {
+        meta.location
+            .filename()
+            .is_some_and(|name| !name.starts_with('.'))
+    });
+    Ok(sorted_objects(prefix, visible))
+}
+
+/// The listed objects of `url`'s bucket, in the order of their keys.
+fn sorted_objects(
+    url: &ObjectUrl,
+    listed: impl IntoIterator<Item = ::object_store::ObjectMeta>,
+) -> Vec<Object> {
+    let mut objects: Vec<Object> = listed
         .into_iter()
-        .filter(|meta| {
-            meta.location
-                .filename()
-                .is_some_and(|name| !name.starts_with('.'))
-        })
         .map(|meta| Object {
-            url: prefix.with_key(&meta.location),
+            url: url.with_key(&meta.location),
             size: meta.size,
             e_tag: meta.e_tag,
         })
         .collect();
     objects.sort_by(|a, b| a.url.key.cmp(&b.url.key));
-    Ok(objects)
+    objects
 }
 
 fn matching(url: &ObjectUrl, first_wildcard: usize) -> Result<Vec<Object>> {
@@ -286,16 +293,7 @@ fn matching(url: &ObjectUrl, first_wildcard: usize) -> Result<Vec<Object>> {
         Ok::<_, ::object_store::Error>(found)
     })
     .map_err(|err| explain(err, "could not list", &prefix))?;
-    let mut objects: Vec<Object> = listed
-        .into_iter()
-        .map(|meta| Object {
-            url: url.with_key(&meta.location),
-            size: meta.size,
-            e_tag: meta.e_tag,
-        })
-        .collect();
-    objects.sort_by(|a, b| a.url.key.cmp(&b.url.key));
-    Ok(objects)
+    Ok(sorted_objects(url, listed))
 }
 
 /// The object at `url`; `None` when there is none.
