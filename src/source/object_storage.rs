@@ -447,6 +447,9 @@ fn store(scheme: Scheme, bucket: &str) -> Result<Arc<dyn ObjectStore>> {
     if let Some(store) = stores.get(&key) {
         return Ok(Arc::clone(store));
     }
+    // The stores' HTTPS goes through rustls with ring's cryptography (see Cargo.toml). Installing
+    // it as the process's default fails only when one is installed already, which serves as well.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let url = format!("{}://{bucket}", scheme.prefix());
     let built: ::object_store::Result<Arc<dyn ObjectStore>> = match scheme {
         Scheme::S3 => ::object_store::aws::AmazonS3Builder::from_env()

@@ -180,6 +180,8 @@ impl S3 {
     }
 
     fn bucket(&self, bucket: &str) -> Arc<dyn ObjectStore> {
+        // The HTTP client's TLS needs a crypto provider installed, as replay-html installs it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Arc::new(
             AmazonS3Builder::new()
                 .with_endpoint(&self.endpoint)
