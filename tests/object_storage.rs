@@ -419,3 +419,83 @@ fn wrong_or_missing_credentials_give_one_clear_error() {
         "{message}"
     );
 }
+
+/// Keys in a profile of `~/.aws/credentials`, region and endpoint in `~/.aws/config`, as the AWS
+/// CLI keeps them: `AWS_PROFILE` selects it, and a wrong key in it gives the credentials error.
+#[test]
+fn an_aws_profile_of_the_shared_files_gives_keys_region_and_endpoint() {
+    let Some(s3) = S3::start_checking_credentials(&["recordings"]) else {
+        return;
+    };
+    s3.put_file(
+        "recordings",
+        "in/rrweb-events.json",
+        &fixture("real/rrweb-events.json"),
+    );
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        format!(
+            "[default]\naws_access_key_id = {id}\naws_secret_access_key = not-the-secret\n\n\
+             [replays]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n",
+            id = s3.key_id,
+            secret = s3.secret
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[default]\nregion = us-east-1\n\n[profile replays]\nregion = us-east-1\nendpoint_url = {}\n",
+            s3.endpoint
+        ),
+    )
+    .unwrap();
+    let run = |profile: Option<&str>| {
+        let mut command =
+            s3.command(&["bundle", "s3://recordings/in/rrweb-events.json", "-o", "-"]);
+        for name in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+            "AWS_ENDPOINT_URL",
+        ] {
+            command.env_remove(name);
+        }
+        command.env("HOME", home.path());
+        if let Some(profile) = profile {
+            command.env("AWS_PROFILE", profile);
+        }
+        command.output().unwrap()
+    };
+
+    let chosen = run(Some("replays"));
+    assert!(chosen.status.success(), "{}", stderr(&chosen));
+    assert!(chosen.stdout.starts_with(b"<!doctype html>"));
+
+    // The default profile has a wrong secret (and no endpoint, so it is given one).
+    let mut default = s3.command(&["bundle", "s3://recordings/in/rrweb-events.json", "-o", "-"]);
+    default
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("HOME", home.path());
+    let default = default.output().unwrap();
+    let message = stderr(&default);
+    assert!(!default.status.success());
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("the credentials are wrong or missing"),
+        "{message}"
+    );
+
+    let unknown = run(Some("prod"));
+    let message = stderr(&unknown);
+    assert!(!unknown.status.success());
+    assert!(
+        message.starts_with(
+            "replay-html: error: the AWS profile \"prod\" (from AWS_PROFILE) is in neither"
+        ),
+        "{message}"
+    );
+}

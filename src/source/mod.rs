@@ -8,5 +8,6 @@
 //! | PostHog's API: a replay's URL, a project's replay list, a shared link | [`posthog`] |
 //! | Object storage: `s3://`, `gs://`, `az://` objects, prefixes and patterns (and pages written there) | [`object_storage`] |
 
+mod aws_profile;
 pub mod object_storage;
 pub mod posthog;

@@ -8,7 +8,8 @@
 //!
 //! Credentials and endpoints come from each cloud's standard variables, as `object_store` reads
 //! them: for S3 `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
-//! `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP=true` for a plain-HTTP endpoint, web identity and
+//! `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP=true` for a plain-HTTP endpoint, a profile of
+//! `~/.aws/credentials` and `~/.aws/config` (see [`super::aws_profile`]), web identity and
 //! container credentials, or the instance's role; for Google Cloud
 //! `GOOGLE_APPLICATION_CREDENTIALS` or `GOOGLE_SERVICE_ACCOUNT`, or the instance's account; for
 //! Azure `AZURE_STORAGE_ACCOUNT_NAME` with `AZURE_STORAGE_ACCOUNT_KEY`, a SAS token or a service
@@ -452,7 +453,7 @@ fn store(scheme: Scheme, bucket: &str) -> Result<Arc<dyn ObjectStore>> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let url = format!("{}://{bucket}", scheme.prefix());
     let built: ::object_store::Result<Arc<dyn ObjectStore>> = match scheme {
-        Scheme::S3 => ::object_store::aws::AmazonS3Builder::from_env()
+        Scheme::S3 => s3_builder()?
             .with_url(&url)
             .build()
             .map(|s| Arc::new(s) as _),
@@ -474,6 +475,38 @@ fn store(scheme: Scheme, bucket: &str) -> Result<Arc<dyn ObjectStore>> {
     })?;
     stores.insert(key, Arc::clone(&store));
     Ok(store)
+}
+
+/// S3's settings: the environment's variables, and what the selected AWS profile of
+/// `~/.aws/credentials` and `~/.aws/config` adds where a variable is not set.
+fn s3_builder() -> Result<::object_store::aws::AmazonS3Builder> {
+    let mut builder = ::object_store::aws::AmazonS3Builder::from_env();
+    let Some(profile) = super::aws_profile::load()? else {
+        return Ok(builder);
+    };
+    let unset = |names: &[&str]| names.iter().all(|name| std::env::var_os(name).is_none());
+    if let (Some(id), Some(secret), true) = (
+        profile.access_key_id,
+        profile.secret_access_key,
+        unset(&["AWS_ACCESS_KEY_ID"]),
+    ) {
+        builder = builder
+            .with_access_key_id(id)
+            .with_secret_access_key(secret);
+        if let Some(token) = profile.session_token {
+            builder = builder.with_token(token);
+        }
+    }
+    if let (Some(region), true) = (profile.region, unset(&["AWS_REGION", "AWS_DEFAULT_REGION"])) {
+        builder = builder.with_region(region);
+    }
+    if let (Some(endpoint), true) = (
+        profile.endpoint_url,
+        unset(&["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT"]),
+    ) {
+        builder = builder.with_endpoint(endpoint);
+    }
+    Ok(builder)
 }
 
 /// Runs a future of the object store to its end, on the module's runtime: a current-thread
