@@ -26,16 +26,23 @@
 //   adds as soon as the page has loaded (what happens before that shows as a failed
 //   `replayHtml.ready`), and its requests are read from the Resource Timing entries of the page
 //   and its frames (a request the page's policy stops makes none). An `init` script runs right
-//   after load there; one that must run before the page's scripts (`early: true`) makes
-//   newPage throw an Unsupported error, which callers report by name.
+//   after load there, unless it must run before the page's scripts (`early: true`): then the
+//   page is opened from a loopback HTTP server this module starts (127.0.0.1, a free port,
+//   stopped with the browser), which serves the file's own bytes with one more <script> (those
+//   listeners, then the init) just before the page's first script, and that script's sha256
+//   added to the page's Content-Security-Policy script-src; nothing else of the page changes
+//   (its address does: http://127.0.0.1:PORT/N/NAME, with the file URL's query and fragment).
 // - Firefox over BiDi cannot emulate colour scheme or reduced motion per page: a browser is
 //   started with the preferences asked for (and kept for further pages that ask the same).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
 /** The engines the tests run in when REPLAY_HTML_ENGINES is unset. */
@@ -50,15 +57,6 @@ export function selectedEngines() {
     if (!ALL_ENGINES.includes(name)) throw new Error(`REPLAY_HTML_ENGINES: unknown engine ${name} (known: ${ALL_ENGINES.join(', ')})`);
   }
   return asked;
-}
-
-/** Thrown for something an engine cannot do here; `reason` says what and why. */
-export class Unsupported extends Error {
-  constructor(engine, reason) {
-    super(`${engine}: ${reason}`);
-    this.name = 'Unsupported';
-    this.engine = engine;
-  }
 }
 
 const CHROMIUM_FLAGS = [
@@ -519,6 +517,73 @@ const RESOURCE_URLS = `(() => {
   return urls;
 })()`;
 
+/**
+ * The bytes of an HTML page with `script` run before the page's own: one <script> just before
+ * the page's first, and its sha256 added to the script-src of the page's Content-Security-Policy
+ * (its <meta>, which comes before any script). Nothing else changes.
+ */
+export function withEarlyScript(html, script) {
+  const text = script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+  const first = html.indexOf('<script');
+  if (first < 0) throw new Error('the page has no <script> to put the early one before');
+  const head = html.subarray(0, first).toString('latin1');
+  const hash = `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  let before = head;
+  const policy = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(head);
+  if (policy) {
+    if (!/(^|;)\s*script-src\s/.test(policy[1])) throw new Error(`the page's policy has no script-src: ${policy[1]}`);
+    const content = policy[1].replace(/(^|;)(\s*script-src)(\s)/, `$1$2 ${hash}$3`);
+    const start = policy.index + policy[0].length - policy[1].length - 1;
+    before = head.slice(0, start) + content + head.slice(start + policy[1].length);
+  }
+  return Buffer.concat([Buffer.from(before, 'latin1'), Buffer.from(`<script>${text}</script>`, 'utf8'), html.subarray(first)]);
+}
+
+/**
+ * A loopback HTTP server (127.0.0.1, a free port) serving files with an early script
+ * (withEarlyScript): host.serve(fileUrl, script) is the address to open instead. It keeps no
+ * process alive and stops with close().
+ */
+function startEarlyHost() {
+  const pages = [];
+  const server = createHttpServer((request, response) => {
+    const [, id] = /^\/(\d+)\//.exec(request.url) || [];
+    const page = pages[Number(id)];
+    if (request.method !== 'GET' || !page) {
+      response.writeHead(404).end();
+      return;
+    }
+    let body;
+    try {
+      body = withEarlyScript(readFileSync(page.path), page.script);
+    } catch (error) {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': body.length });
+    response.end(body);
+  });
+  server.unref();
+  const listening = new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+  return {
+    async serve(fileUrl, script) {
+      const url = new URL(fileUrl);
+      if (url.protocol !== 'file:') throw new Error(`webkit: an early init script needs a file: page, not ${fileUrl}`);
+      const path = fileURLToPath(`file://${url.pathname}`);
+      pages.push({ path, script });
+      const port = await listening;
+      return `http://127.0.0.1:${port}/${pages.length - 1}/${encodeURIComponent(basename(path))}${url.search}${url.hash}`;
+    },
+    close() {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
+}
+
 async function launchWebKit(preferences) {
   const xvfb = await startXvfb();
   const port = await freePort();
@@ -538,7 +603,9 @@ async function launchWebKit(preferences) {
   let driverErrors = '';
   driver.stderr.on('data', (data) => { driverErrors += data; });
   const base = `http://127.0.0.1:${port}`;
+  let host = null;
   const stop = () => {
+    if (host) host.close();
     driver.kill();
     xvfb.process.kill();
     if (configHome) rmSync(configHome, { recursive: true, force: true });
@@ -584,9 +651,6 @@ async function launchWebKit(preferences) {
     engine: 'webkit',
     get version() { return version; },
     async newPage(options = {}) {
-      if (options.init && options.early) {
-        throw new Unsupported('webkit', 'classic WebDriver runs no script before the page\'s own (no init scripts)');
-      }
       if (current) await current.close();
       const session = await call('POST', '/session', {
         capabilities: {
@@ -597,7 +661,10 @@ async function launchWebKit(preferences) {
         },
       });
       version = session.capabilities.browserVersion;
-      const page = new WebKitPage(call, `/session/${session.sessionId}`, options);
+      // An init that must run before the page's scripts comes with the page, from a loopback
+      // host (startEarlyHost): classic WebDriver has no way to run it first.
+      if (options.init && options.early && !host) host = startEarlyHost();
+      const page = new WebKitPage(call, `/session/${session.sessionId}`, options, options.init && options.early ? host : null);
       current = page;
       await page.setViewport(options.viewport || { width: 1280, height: 800 });
       return page;
@@ -607,11 +674,12 @@ async function launchWebKit(preferences) {
 }
 
 class WebKitPage extends BasePage {
-  constructor(call, session, options) {
+  constructor(call, session, options, host) {
     super('webkit');
     this.call = call;
     this.session = session;
     this.options = options;
+    this.host = host;
   }
 
   /** A WebDriver command; an open dialog is noted, dismissed, and the command tried again. */
@@ -635,13 +703,16 @@ class WebKitPage extends BasePage {
   }
 
   async goto(url) {
-    await this.command('POST', '/url', { url });
-    await this.afterLoad();
+    // With an early init, the page comes from the loopback host with the listeners and the
+    // init in front of its own scripts.
+    const early = this.host ? `${WEBKIT_HOOKS};\n(${this.options.init})();\n` : null;
+    await this.command('POST', '/url', { url: early ? await this.host.serve(url, early) : url });
+    await this.afterLoad(!early);
   }
 
-  async afterLoad() {
+  async afterLoad(init = true) {
     await this.command('POST', '/execute/sync', { script: `${WEBKIT_HOOKS}; return null;`, args: [] });
-    if (this.options.init) await this.run(`(${this.options.init})(), null`);
+    if (init && this.options.init) await this.run(`(${this.options.init})(), null`);
   }
 
   async run(expression) {
@@ -706,10 +777,13 @@ class WebKitPage extends BasePage {
     }
   }
 
-  /** Requests the page and its frames made (Resource Timing), other than file: and data:. */
+  /** Requests the page and its frames made (Resource Timing), other than file: and data:
+   *  (and, for a page from the loopback host, the browser's own request for the site's icon,
+   *  which it makes of an http: page and not of a file: one). */
   async requests() {
     const urls = await this.run(RESOURCE_URLS);
-    return { through: urls.filter((url) => !url.startsWith('file:') && !url.startsWith('data:')), blocked: [] };
+    const icon = this.host ? await this.run('new URL("/favicon.ico", location.href).href') : null;
+    return { through: urls.filter((url) => !url.startsWith('file:') && !url.startsWith('data:') && url !== icon), blocked: [] };
   }
 
   /** The frame of an <iframe> whose src matches `pattern`: commands switch into it and back. */
