@@ -214,8 +214,9 @@ struct ExtractArgs {
     #[arg(value_name = "INPUT")]
     input: PathBuf,
 
-    /// Where to write the export; `-` writes standard output. [default:
-    /// export-<session id>-ph-recording.json, in the current folder]
+    /// Where to write the export: a file, an object (s3://bucket/key.json, gs://, az://), or
+    /// `-` for standard output. [default: export-<session id>-ph-recording.json, in the current
+    /// folder]
     #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
     output: Option<PathBuf>,
 
@@ -223,7 +224,8 @@ struct ExtractArgs {
     #[arg(long, value_name = "ID")]
     recording: Option<String>,
 
-    /// Write every recording the input holds into this folder, an export each.
+    /// Write every recording the input holds into this folder (or object storage prefix,
+    /// s3://bucket/prefix/), an export each.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
 
@@ -1050,12 +1052,12 @@ fn extract(args: ExtractArgs) -> Result<()> {
         recordings = vec![recordings.swap_remove(position)];
     }
     if let Some(dir) = &args.out_dir {
-        fs::create_dir_all(dir)
-            .with_context(|| format!("could not create the folder {}", dir.display()))?;
+        let dir = Place::parse(dir)?;
+        dir.create_folder()?;
         for (n, recording) in recordings.iter().enumerate() {
             write_export(
                 recording,
-                Some(dir.join(export_name(recording, n))),
+                Some(dir.join(&export_name(recording, n))),
                 &sources[0],
             )?;
         }
@@ -1070,26 +1072,30 @@ fn extract(args: ExtractArgs) -> Result<()> {
     };
     let output = match args.output {
         Some(path) if path == Path::new("-") => None,
-        Some(path) => Some(path),
-        None => Some(PathBuf::from(export_name(recording, 0))),
+        Some(path) => Some(Place::parse(&path)?),
+        None => Some(Place::File(PathBuf::from(export_name(recording, 0)))),
     };
     write_export(recording, output, &sources[0])
 }
 
-/// Writes a recording's export to a file (never over the input itself) or standard output.
+/// Writes a recording's export to a file or an object (`s3://…`), never over the input
+/// itself, or without a place to standard output.
 fn write_export(
     recording: &replay_html::Recording,
-    output: Option<PathBuf>,
+    output: Option<Place>,
     source: &Source,
 ) -> Result<()> {
     let write = |out: &mut dyn Write| replay_html::export::write_export(recording, out);
-    let Some(path) = output else {
+    let Some(place) = output else {
         return write(&mut io::BufWriter::new(io::stdout().lock()));
     };
+    let path = match &place {
+        Place::File(path) => path.clone(),
+        Place::Object(url) => PathBuf::from(url.to_string()),
+    };
     files::refuse_input_as_output(&path, [source])?;
-    files::write_atomically(&path, write)
-        .with_context(|| format!("could not write {}", path.display()))?;
-    say!("replay-html: wrote {}", path.display());
+    place.write_export(write)?;
+    say!("replay-html: wrote {place}");
     Ok(())
 }
 

@@ -78,9 +78,24 @@ impl Place {
         fingerprint: Option<&str>,
         write: impl FnOnce(&mut dyn Write) -> Result<T>,
     ) -> Result<(T, u64)> {
+        self.write_as("text/html; charset=utf-8", fingerprint, write)
+    }
+
+    /// Writes a recording's JSON export (`extract`) through `write`, replacing what is there only
+    /// once complete, as a page is.
+    pub fn write_export(&self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        self.write_as("application/json", None, write).map(drop)
+    }
+
+    fn write_as<T>(
+        &self,
+        content_type: &'static str,
+        fingerprint: Option<&str>,
+        write: impl FnOnce(&mut dyn Write) -> Result<T>,
+    ) -> Result<(T, u64)> {
         match self {
             // Its errors name the object already.
-            Place::Object(url) => object_storage::write(url, fingerprint, write),
+            Place::Object(url) => object_storage::write(url, content_type, fingerprint, write),
             Place::File(path) => files::write_atomically(path, |out| {
                 let mut counted = Counted { out, bytes: 0 };
                 let value = write(&mut counted)?;

@@ -499,3 +499,58 @@ fn an_aws_profile_of_the_shared_files_gives_keys_region_and_endpoint() {
         "{message}"
     );
 }
+
+/// `extract` reads a page from object storage and writes its export there too (`-o` and
+/// `--out-dir`), the same bytes as extracted on disk, which bundle back to the same page.
+#[test]
+fn extract_writes_exports_to_object_storage() {
+    let Some(s3) = S3::start(&["replays"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    common::bundle(&fixture("real/rrweb-events.json"), &page);
+    s3.put_file("replays", "pages/ticket.html", &page);
+    let local = dir.path().join("export.json");
+    s3.run_ok(&[
+        "extract",
+        page.to_str().unwrap(),
+        "-o",
+        local.to_str().unwrap(),
+    ]);
+    let local = std::fs::read(&local).unwrap();
+
+    s3.run_ok(&[
+        "extract",
+        "s3://replays/pages/ticket.html",
+        "-o",
+        "s3://replays/exports/ticket.json",
+    ]);
+    assert_eq!(s3.get("replays", "exports/ticket.json"), local);
+
+    s3.run_ok(&[
+        "extract",
+        "s3://replays/pages/ticket.html",
+        "--out-dir",
+        "s3://replays/all/",
+    ]);
+    let keys = s3.keys("replays", "all");
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys[0].starts_with("all/export-") && keys[0].ends_with("-ph-recording.json"),
+        "{keys:?}"
+    );
+    assert_eq!(s3.get("replays", &keys[0]), local);
+
+    // The export in the bucket bundles back to the page it came from.
+    s3.run_ok(&[
+        "bundle",
+        "s3://replays/exports/ticket.json",
+        "-o",
+        "s3://replays/pages/again.html",
+    ]);
+    assert_eq!(
+        s3.get("replays", "pages/again.html"),
+        std::fs::read(&page).unwrap()
+    );
+}

@@ -329,16 +329,17 @@ pub fn fingerprint(url: &ObjectUrl) -> Result<Option<String>> {
     }
 }
 
-/// Writes the object at `url` through `write`, as an HTML page with `fingerprint` in its
-/// metadata: uploaded as it is written, and in place only once complete. Returns what `write`
-/// returned and the bytes written.
+/// Writes the object at `url` through `write`, with its content type (an HTML page, a JSON
+/// export) and `fingerprint` in its metadata: uploaded as it is written, and in place only once
+/// complete. Returns what `write` returned and the bytes written.
 pub fn write<T>(
     url: &ObjectUrl,
+    content_type: &'static str,
     fingerprint: Option<&str>,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<(T, u64)> {
     let mut attributes = Attributes::new();
-    attributes.insert(Attribute::ContentType, "text/html; charset=utf-8".into());
+    attributes.insert(Attribute::ContentType, content_type.into());
     if let Some(fingerprint) = fingerprint {
         attributes.insert(
             Attribute::Metadata(FINGERPRINT_METADATA.into()),
