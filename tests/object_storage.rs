@@ -370,16 +370,23 @@ fn a_large_page_is_uploaded_in_parts_and_the_same_as_on_disk() {
     );
 }
 
-#[test]
-fn wrong_or_missing_credentials_give_one_clear_error() {
-    let Some(s3) = S3::start_checking_credentials(&["recordings"]) else {
-        return;
-    };
+/// A store that checks credentials, with the real rrweb recording at
+/// `s3://recordings/in/rrweb-events.json`.
+fn checking_store_with_one_recording() -> Option<S3> {
+    let s3 = S3::start_checking_credentials(&["recordings"])?;
     s3.put_file(
         "recordings",
         "in/rrweb-events.json",
         &fixture("real/rrweb-events.json"),
     );
+    Some(s3)
+}
+
+#[test]
+fn wrong_or_missing_credentials_give_one_clear_error() {
+    let Some(s3) = checking_store_with_one_recording() else {
+        return;
+    };
     // The right keys read the object.
     let right = s3.run_ok(&["bundle", "s3://recordings/in/rrweb-events.json", "-o", "-"]);
     assert!(right.stdout.starts_with(b"<!doctype html>"));
@@ -424,14 +431,9 @@ fn wrong_or_missing_credentials_give_one_clear_error() {
 /// CLI keeps them: `AWS_PROFILE` selects it, and a wrong key in it gives the credentials error.
 #[test]
 fn an_aws_profile_of_the_shared_files_gives_keys_region_and_endpoint() {
-    let Some(s3) = S3::start_checking_credentials(&["recordings"]) else {
+    let Some(s3) = checking_store_with_one_recording() else {
         return;
     };
-    s3.put_file(
-        "recordings",
-        "in/rrweb-events.json",
-        &fixture("real/rrweb-events.json"),
-    );
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir(home.path().join(".aws")).unwrap();
     std::fs::write(
