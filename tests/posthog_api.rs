@@ -20,36 +20,6 @@ fn session_id() -> String {
     common::expected()["sessionId"].as_str().unwrap().to_owned()
 }
 
-/// The real recording as PostHog holds it: its snapshot JSONL in blocks of 4 lines (28 blocks,
-/// so more than one request of 20), and the metadata PostHog gives, with the export's person.
-fn real_recording(id: &str) -> Recording {
-    let expected = common::expected();
-    let jsonl = std::fs::read_to_string(common::fixture("real/snapshots-blob_v2.jsonl")).unwrap();
-    let export: Value = serde_json::from_slice(
-        &std::fs::read(common::fixture("real/export-2023-04-28-uuid-windows.json")).unwrap(),
-    )
-    .unwrap();
-    let start = expected["firstTimestamp"].as_f64().unwrap();
-    let end = expected["lastTimestamp"].as_f64().unwrap();
-    Recording {
-        info: json!({
-            "id": id,
-            "distinct_id": expected["distinctId"],
-            "viewed": false,
-            "recording_duration": ((end - start) / 1000.0).round(),
-            "start_time": replay_html::inspect::rfc3339(start),
-            "end_time": replay_html::inspect::rfc3339(end),
-            "start_url": expected["firstUrl"],
-            "person": export["data"]["person"],
-            "snapshot_source": "web",
-            "ongoing": false,
-        }),
-        blocks: posthog_server::blocks_of(&jsonl, 4),
-        deleted: false,
-        long_term: false,
-    }
-}
-
 fn recording_url(server: &StandIn, id: &str) -> String {
     format!("{}/project/{PROJECT}/replay/{id}", server.base)
 }
@@ -151,7 +121,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_replay_url_gives_the_page_its_export_gives() {
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let from_api = dir.path().join("api.html");
     let output = bundle_url(&recording_url(&server, &id), &[], &from_api);
@@ -187,9 +157,9 @@ fn a_replay_url_gives_the_page_its_export_gives() {
 #[test]
 fn snappy_blocks_and_long_term_storage_give_the_same_page() {
     let id = session_id();
-    let mut long_term = real_recording("01a20384-0000-7000-8000-00000000lts1");
+    let mut long_term = Recording::real("01a20384-0000-7000-8000-00000000lts1");
     long_term.long_term = true;
-    let server = StandIn::start(vec![real_recording(&id), long_term]);
+    let server = StandIn::start(vec![Recording::real(&id), long_term]);
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("jsonl.html");
     bundle_url(&recording_url(&server, &id), &[], &jsonl);
@@ -230,7 +200,7 @@ fn snappy_blocks_and_long_term_storage_give_the_same_page() {
 #[test]
 fn throttles_server_errors_slow_and_cut_answers_are_waited_out() {
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     server.fault(Route::Retrieve, 1, Fault::Status(500));
     server.fault(
         Route::Sources,
@@ -296,7 +266,7 @@ fn throttles_server_errors_slow_and_cut_answers_are_waited_out() {
 #[test]
 fn retries_are_bounded_and_failures_leave_no_file() {
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     server.fault(Route::Sources, usize::MAX, Fault::Status(500));
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
@@ -322,7 +292,7 @@ fn retries_are_bounded_and_failures_leave_no_file() {
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
 
     // Blocks PostHog cannot load (502) fail the same way, naming PostHog's code.
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     server.fault(Route::Blocks, usize::MAX, Fault::Status(502));
     let output = run(
         &[
@@ -345,9 +315,9 @@ fn retries_are_bounded_and_failures_leave_no_file() {
 #[test]
 fn each_refusal_says_what_to_do_names_the_recording_and_leaves_no_file() {
     let id = session_id();
-    let mut deleted = real_recording("01a20384-0000-7000-8000-0000000dead1");
+    let mut deleted = Recording::real("01a20384-0000-7000-8000-0000000dead1");
     deleted.deleted = true;
-    let server = StandIn::start(vec![real_recording(&id), deleted]);
+    let server = StandIn::start(vec![Recording::real(&id), deleted]);
     server.missing("01a20384-0000-7000-8000-00000000old1", "retention_expired");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
@@ -438,12 +408,12 @@ fn a_project_list_bundles_a_page_each_paging_skipping_and_reporting_failures() {
         "01a20384-0000-7000-8000-000000000002",
         "01a20384-0000-7000-8000-000000000003",
     ];
-    let mut recordings = vec![real_recording(&id)];
-    recordings.extend(others.iter().map(|o| real_recording(o)));
-    let mut broken = real_recording("01a20384-0000-7000-8000-0000000dead1");
+    let mut recordings = vec![Recording::real(&id)];
+    recordings.extend(others.iter().map(|o| Recording::real(o)));
+    let mut broken = Recording::real("01a20384-0000-7000-8000-0000000dead1");
     broken.deleted = true;
     recordings.push(broken);
-    let mut someone_else = real_recording("01a20384-0000-7000-8000-000000000005");
+    let mut someone_else = Recording::real("01a20384-0000-7000-8000-000000000005");
     someone_else.info["distinct_id"] = json!("grace-hopper");
     recordings.push(someone_else);
     let server = StandIn::start(recordings);
@@ -546,7 +516,7 @@ fn a_project_list_bundles_a_page_each_paging_skipping_and_reporting_failures() {
 #[test]
 fn a_shared_link_needs_no_key() {
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     server.share("Zk3_shared-Token", &id);
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("shared.html");
@@ -586,7 +556,7 @@ fn a_shared_link_needs_no_key() {
 #[test]
 fn the_links_moment_becomes_the_start_and_inspect_and_extract_read_urls() {
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("at.html");
     let url = format!("{}?t=7", recording_url(&server, &id));
@@ -637,7 +607,7 @@ fn the_links_moment_becomes_the_start_and_inspect_and_extract_read_urls() {
 #[test]
 fn a_mobile_recording_gives_the_page_its_file_gives() {
     let jsonl = std::fs::read_to_string(common::fixture("mobile/android-diffs.jsonl")).unwrap();
-    let mut mobile = real_recording("01a20384-0000-7000-8000-0000000000a1");
+    let mut mobile = Recording::real("01a20384-0000-7000-8000-0000000000a1");
     mobile.info["snapshot_source"] = json!("mobile");
     mobile.info["person"] = Value::Null;
     // A block a line: 16 blocks.
@@ -674,7 +644,7 @@ fn the_page_links_to_the_recording_in_posthog() {
         return;
     }
     let id = session_id();
-    let server = StandIn::start(vec![real_recording(&id)]);
+    let server = StandIn::start(vec![Recording::real(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("api.html");
     bundle_url(&recording_url(&server, &id), &[], &page);
@@ -704,7 +674,7 @@ fn the_page_links_to_the_recording_in_posthog() {
 
 #[test]
 fn a_recording_still_going_on_is_bundled_up_to_now_with_a_warning() {
-    let mut ongoing = real_recording("01a20384-0000-7000-8000-0000000000b1");
+    let mut ongoing = Recording::real("01a20384-0000-7000-8000-0000000000b1");
     ongoing.info["ongoing"] = json!(true);
     let server = StandIn::start(vec![ongoing]);
     let dir = tempfile::tempdir().unwrap();

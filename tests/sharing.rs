@@ -368,27 +368,7 @@ fn a_clip_with_notes_of_a_posthog_url_is_the_clip_of_its_export() {
     use posthog_server::{KEY, PROJECT, StandIn};
     let expected = common::expected();
     let id = expected["sessionId"].as_str().unwrap().to_owned();
-    let jsonl = fs::read_to_string(fixture("real/snapshots-blob_v2.jsonl")).unwrap();
-    let export: Value = serde_json::from_slice(&fs::read(real()).unwrap()).unwrap();
-    let start = expected["firstTimestamp"].as_f64().unwrap();
-    let end = expected["lastTimestamp"].as_f64().unwrap();
-    let server = StandIn::start(vec![posthog_server::Recording {
-        info: json!({
-            "id": id,
-            "distinct_id": expected["distinctId"],
-            "viewed": false,
-            "recording_duration": ((end - start) / 1000.0).round(),
-            "start_time": replay_html::inspect::rfc3339(start),
-            "end_time": replay_html::inspect::rfc3339(end),
-            "start_url": expected["firstUrl"],
-            "person": export["data"]["person"],
-            "snapshot_source": "web",
-            "ongoing": false,
-        }),
-        blocks: posthog_server::blocks_of(&jsonl, 4),
-        deleted: false,
-        long_term: false,
-    }]);
+    let server = StandIn::start(vec![posthog_server::Recording::real(&id)]);
     let dir = tempfile::tempdir().unwrap();
     let clip = [
         "--from",

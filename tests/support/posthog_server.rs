@@ -35,6 +35,40 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// The project's real recording (`tests/fixtures/real`) under this id: its blob_v2 JSONL
+    /// in blocks of 4 lines, and what PostHog's API says of it, from its facts.
+    pub fn real(id: &str) -> Recording {
+        let expected = crate::common::expected();
+        let jsonl = std::fs::read_to_string(crate::common::fixture("real/snapshots-blob_v2.jsonl"))
+            .unwrap();
+        let export: Value = serde_json::from_slice(
+            &std::fs::read(crate::common::fixture(
+                "real/export-2023-04-28-uuid-windows.json",
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let start = expected["firstTimestamp"].as_f64().unwrap();
+        let end = expected["lastTimestamp"].as_f64().unwrap();
+        Recording {
+            info: json!({
+                "id": id,
+                "distinct_id": expected["distinctId"],
+                "viewed": false,
+                "recording_duration": ((end - start) / 1000.0).round(),
+                "start_time": replay_html::inspect::rfc3339(start),
+                "end_time": replay_html::inspect::rfc3339(end),
+                "start_url": expected["firstUrl"],
+                "person": export["data"]["person"],
+                "snapshot_source": "web",
+                "ongoing": false,
+            }),
+            blocks: blocks_of(&jsonl, 4),
+            deleted: false,
+            long_term: false,
+        }
+    }
+
     pub fn id(&self) -> &str {
         self.info["id"].as_str().unwrap()
     }
