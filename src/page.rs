@@ -32,7 +32,8 @@ const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
 
 /// The viewer's scripts, in the order they run (all in one function scope): helpers, the data
 /// and the players, the parts of the page, the API, and last the start.
-const VIEWER_SCRIPTS: [&str; 22] = [
+const VIEWER_SCRIPTS: [&str; 23] = [
+    "viewer/support.js",
     "viewer/format.js",
     "viewer/dom.js",
     "viewer/decode.js",

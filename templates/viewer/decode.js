@@ -94,9 +94,6 @@ async function gunzip(bytes) {
 /** The JSON value a data block holds. */
 async function decodeBlock(element, what) {
   if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
-  if (typeof DecompressionStream !== 'function') {
-    throw new Error('this browser cannot expand the replay (it lacks DecompressionStream); open it in a current Chrome, Edge, Firefox or Safari');
-  }
   const json = await gunzip(base122ToBytes(element.textContent));
   return JSON.parse(new TextDecoder().decode(json));
 }

@@ -18,7 +18,9 @@
   };
 
   let app = null;
+  const missing = missingFeatures();
   try {
+    if (missing.length > 0) throw new Error(tooOldBrowser(missing));
     app = new App(readSettings(), readSummaries());
   } catch (error) {
     fail(error);

@@ -512,23 +512,56 @@ const scenarios = {
 
   /** Where an engine lacks something the page uses, the page degrades or says so. Each
    *  feature is taken away before the page's scripts run, as an older engine would lack it:
-   *  - DecompressionStream (Chrome 80, Firefox 113, Safari 16.4), which expanding the events
-   *    needs: the page says, on the stage, that this browser cannot expand the replay, and
-   *    still shows the header, from the plain-JSON summary;
+   *  - what the page needs (support.js): DecompressionStream (Chrome 80, Firefox 113, Safari
+   *    16.4), which expanding the events needs, Element.replaceChildren, <dialog>'s showModal,
+   *    ResizeObserver: the page says on the stage, in one sentence, what this browser lacks
+   *    and which versions play it, and throws nothing;
    *  - what the page uses only where it is there: scheduler (yield, postTask: Chromium only),
    *    requestIdleCallback (not in Safari), the standard Fullscreen API (unprefixed from
    *    Safari 16.4; not on iPhone) and the asynchronous clipboard: a long recording still
    *    expands to its end and plays, the inspector fills, the full-screen button is gone and
    *    `f` does nothing, "Copy link" offers the link in a field. */
   async fallbacks() {
-    const bare = await open(url('default'), { init: () => { delete window.DecompressionStream; } });
-    const outcome = await bare.evaluate(() => window.replayHtml.ready.then(() => 'ok', (error) => error.message));
-    assert.match(outcome, /cannot expand the replay \(it lacks DecompressionStream\)/);
-    assert.equal(await bare.isVisible('#message'), true);
-    assert.match(await bare.textContent('#message'), /^This replay cannot be played: this browser cannot expand the replay \(it lacks DecompressionStream\); open it in a current Chrome, Edge, Firefox or Safari$/);
-    assert.equal(await bare.textContent('#masthead-title'), expected.sessionId);
-    assert.match(await bare.textContent('#facts'), /Ada Lovelace/);
-    await bare.done();
+    const versions = 'open it in Chrome or Edge 87, Firefox 113, Safari 16.4 or a later version';
+    for (const [init, lacks] of [
+      [() => { delete window.DecompressionStream; }, 'DecompressionStream'],
+      [() => {
+        delete Element.prototype.replaceChildren;
+        delete HTMLDialogElement.prototype.showModal;
+        delete window.ResizeObserver;
+      }, 'Element.replaceChildren, HTMLDialogElement.showModal, ResizeObserver'],
+    ]) {
+      const old = await open(url('default'), { init });
+      const outcome = await old.evaluate(() => window.replayHtml.ready.then(() => 'ok', (error) => error.message));
+      const sentence = `This replay cannot be played: this browser lacks ${lacks}; ${versions}`;
+      assert.equal(outcome, sentence);
+      assert.equal(await old.isVisible('#message'), true);
+      assert.equal(await old.textContent('#message'), sentence);
+      assert.equal(await old.textContent('#masthead-title'), expected.sessionId);
+      await old.done();
+    }
+
+    // The page's own styles use no CSS newer than those versions, which an older engine would
+    // drop: no nested rules (as this engine reads them: Chrome 120, Firefox 117, Safari 17.2),
+    // no light-dark() (123, 120, 17.5), color-mix() (111, 113, 16.2), :has() (105, 121, 15.4)
+    // or container queries (105, 110, 16).
+    const styled = await open(url('default'));
+    await ready(styled);
+    const newer = await styled.evaluate(() => {
+      const found = [];
+      const walk = (rules) => {
+        for (const rule of rules) {
+          if (rule instanceof CSSStyleRule && rule.cssRules && rule.cssRules.length > 0) found.push(`nested in ${rule.selectorText}`);
+          if (/light-dark\(|color-mix\(|:has\(/.test(rule.cssText)) found.push(rule.cssText);
+          if (typeof CSSContainerRule === 'function' && rule instanceof CSSContainerRule) found.push(rule.cssText);
+          if (rule.cssRules && !(rule instanceof CSSStyleRule)) walk(rule.cssRules);
+        }
+      };
+      for (const sheet of document.styleSheets) if (sheet.ownerNode && sheet.ownerNode.closest('head')) walk(sheet.cssRules);
+      return found;
+    });
+    assert.deepEqual(newer, []);
+    await styled.done();
 
     const without = () => {
       delete window.scheduler;
