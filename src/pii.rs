@@ -212,7 +212,7 @@ pub fn person(recording: &Recording) -> Vec<Finding> {
         let text = person.to_string();
         walk_strings(&text, |path, value| {
             let header = path.last().is_some_and(|k| is_secret_header(k));
-            scan_value(&value.text(), header, &mut |kind, sample| {
+            value.scan(header, &mut |kind, sample| {
                 findings.push(Finding {
                     kind,
                     place: Place::Person,
@@ -372,13 +372,13 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
             Some(source::MUTATION) => scan_dom(text, found),
             Some(source::INPUT) => walk_strings(text, |path, value| {
                 if path.last().is_some_and(|k| *k == "text") {
-                    scan_value(&value.text(), false, &mut |kind, sample| {
+                    value.scan(false, &mut |kind, sample| {
                         found(kind, Place::Input, Remedy::MaskInputs, sample)
                     });
                 }
             }),
             Some(source::LOG) => walk_strings(text, |_, value| {
-                scan_value(&value.text(), false, &mut |kind, sample| {
+                value.scan(false, &mut |kind, sample| {
                     found(kind, Place::Console, Remedy::StripConsole, sample)
                 })
             }),
@@ -386,7 +386,7 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
         },
         event_type::META => walk_strings(text, |path, value| {
             if path.last().is_some_and(|k| *k == "href") {
-                scan_value(&value.text(), false, &mut |kind, sample| {
+                value.scan(false, &mut |kind, sample| {
                     found(kind, Place::Attribute, Remedy::None, sample)
                 });
             }
@@ -395,7 +395,7 @@ fn scan_event(event: &Event, text: &str, found: &mut EventSink) {
         event_type::CUSTOM => walk_strings(text, |path, value| {
             if path.len() >= 2 && path[1] == "payload" {
                 let header = path.last().is_some_and(|k| is_secret_header(k));
-                scan_value(&value.text(), header, &mut |kind, sample| {
+                value.scan(header, &mut |kind, sample| {
                     found(kind, Place::Custom, Remedy::None, sample)
                 });
             }
@@ -452,7 +452,7 @@ fn scan_dom(text: &str, found: &mut EventSink) {
         } else {
             return;
         };
-        scan_value(&value.text(), false, &mut |kind, sample| {
+        value.scan(false, &mut |kind, sample| {
             found(kind, place, remedy, sample)
         });
     });
@@ -485,7 +485,7 @@ fn scan_plugin(text: &str, found: &mut EventSink) {
     match plugin.as_deref() {
         Some("rrweb/console@1") => {
             for (value, _, _) in payload {
-                scan_value(&value.text(), false, &mut |kind, sample| {
+                value.scan(false, &mut |kind, sample| {
                     found(kind, Place::Console, Remedy::StripConsole, sample)
                 });
             }
@@ -497,7 +497,7 @@ fn scan_plugin(text: &str, found: &mut EventSink) {
                 } else {
                     Remedy::StripNetwork
                 };
-                scan_value(&value.text(), header, &mut |kind, sample| {
+                value.scan(header, &mut |kind, sample| {
                     found(kind, Place::Network, remedy, sample)
                 });
             }
@@ -516,17 +516,56 @@ pub struct JsonString<'t> {
 }
 
 impl<'t> JsonString<'t> {
+    /// The string as written, without its quotes.
+    fn raw(&self) -> &'t str {
+        &self.quoted[1..self.quoted.len() - 1]
+    }
+
     /// The string's text, escapes resolved.
     pub fn text(&self) -> Cow<'t, str> {
-        let raw = &self.quoted[1..self.quoted.len() - 1];
         if !self.escaped {
-            return Cow::Borrowed(raw);
+            return Cow::Borrowed(self.raw());
         }
         match serde_json::from_str::<String>(self.quoted) {
             Ok(s) => Cow::Owned(s),
-            Err(_) => Cow::Borrowed(raw),
+            Err(_) => Cow::Borrowed(self.raw()),
         }
     }
+
+    /// Looks for every kind in the string's text, as [`scan_value`] does.
+    ///
+    /// A string whose only escapes are `\"`, `\\` and `\/` is scanned as it is written,
+    /// which saves unescaping it into a copy (network bodies are JSON written in a string,
+    /// with a `\"` at every key): there the text has a quote, backslash or slash alone where
+    /// the string has a backslash before it, and no scanner takes any of the three into a
+    /// finding, so each ends a finding alike, and the scanners find the same in both. The
+    /// text is at least half as long as the string (each escape is two characters for one),
+    /// so from 10 characters written on, both are as long as [`scan_value`]'s shortest. A
+    /// header's value is a finding as a whole, unescaped.
+    pub fn scan(&self, header: bool, found: &mut dyn FnMut(Kind, String)) {
+        let raw = self.raw();
+        if !header && (!self.escaped || (raw.len() >= 10 && only_plain_escapes(raw))) {
+            scan_value(raw, false, found);
+        } else {
+            scan_value(&self.text(), header, found);
+        }
+    }
+}
+
+/// Whether every escape in a string as written is `\"`, `\\` or `\/`.
+fn only_plain_escapes(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut escaped_up_to = 0;
+    for at in memchr::memchr_iter(b'\\', b) {
+        if at < escaped_up_to {
+            continue; // The second backslash of `\\`.
+        }
+        if !matches!(b.get(at + 1), Some(b'"' | b'\\' | b'/')) {
+            return false;
+        }
+        escaped_up_to = at + 2;
+    }
+    true
 }
 
 /// Calls `visit` with each string value of a JSON text and the object keys leading to it
@@ -712,9 +751,9 @@ fn digit_runs(s: &str, found: &mut dyn FnMut(Kind, String)) {
         let start = i;
         let mut end = i;
         let mut digits = 0;
-        let mut groups: Vec<usize> = Vec::new();
+        let mut groups = Groups::default();
         let mut group = 0;
-        let mut separators: Vec<u8> = Vec::new();
+        let mut separators = Separators::default();
         let mut j = i;
         while j < b.len() {
             let c = b[j];
@@ -763,27 +802,95 @@ fn digit_runs(s: &str, found: &mut dyn FnMut(Kind, String)) {
                 .collect()
         };
         if plus {
-            if (8..=15).contains(&digits) && !separators.contains(&b'.') {
+            if (8..=15).contains(&digits) && !separators.any(b'.') {
                 found(Kind::Phone, mask_digits(&format!("+{run}"), 2, 2));
             }
             continue;
         }
-        let uniform =
-            separators.iter().all(|&c| c == b' ') || separators.iter().all(|&c| c == b'-');
         if (13..=19).contains(&digits)
-            && uniform
-            && (separators.is_empty() || groups.iter().all(|&g| (3..=6).contains(&g)))
+            && (separators.only(b' ') || separators.only(b'-'))
+            && (separators.count == 0 || groups.all_within(3, 6))
             && card_prefix(&all())
             && luhn(&all())
         {
             found(Kind::Card, mask_card(run));
             continue;
         }
-        if groups == [3, 2, 4] && separators == [b'-', b'-'] {
+        if groups.are([3, 2, 4]) && separators.count == 2 && separators.only(b'-') {
             let all = all();
             if ssn(&all) {
                 found(Kind::Ssn, format!("***-**-{}", &all[5..]));
             }
+        }
+    }
+}
+
+/// The lengths of a run's groups of digits, as far as the checks need them (kept on the stack:
+/// most strings hold runs of digits, and most runs are short).
+#[derive(Default)]
+struct Groups {
+    count: usize,
+    first: [usize; 3],
+    shortest: usize,
+    longest: usize,
+}
+
+impl Groups {
+    fn push(&mut self, len: usize) {
+        if let Some(slot) = self.first.get_mut(self.count) {
+            *slot = len;
+        }
+        self.shortest = if self.count == 0 {
+            len
+        } else {
+            self.shortest.min(len)
+        };
+        self.longest = self.longest.max(len);
+        self.count += 1;
+    }
+
+    /// Whether the groups are these three, in this order.
+    fn are(&self, lens: [usize; 3]) -> bool {
+        self.count == 3 && self.first == lens
+    }
+
+    /// Whether every group is `min` to `max` digits long.
+    fn all_within(&self, min: usize, max: usize) -> bool {
+        self.count == 0 || (self.shortest >= min && self.longest <= max)
+    }
+}
+
+/// The separators between a run's groups: how many, and which characters.
+#[derive(Default)]
+struct Separators {
+    count: usize,
+    /// Each separator character (` `, `-`, `.`, `(` or `)`) seen, as a bit.
+    seen: u8,
+}
+
+impl Separators {
+    fn push(&mut self, c: u8) {
+        self.count += 1;
+        self.seen |= Separators::bit(c);
+    }
+
+    fn any(&self, c: u8) -> bool {
+        self.seen & Separators::bit(c) != 0
+    }
+
+    /// Whether there are none but `c` (or none at all).
+    fn only(&self, c: u8) -> bool {
+        self.seen & !Separators::bit(c) == 0
+    }
+
+    fn bit(c: u8) -> u8 {
+        match c {
+            b' ' => 1,
+            b'-' => 2,
+            b'.' => 4,
+            b'(' => 8,
+            b')' => 16,
+            _ => 32,
         }
     }
 }
@@ -906,22 +1013,26 @@ fn ipv4_in(s: &str, from: usize, to: usize, found: &mut dyn FnMut(Kind, String))
 /// IPv6 addresses outside loopback, unique-local, link-local and unspecified ones.
 fn ipv6(s: &str, found: &mut dyn FnMut(Kind, String)) {
     let b = s.as_bytes();
-    // An address lies in a run of hex digits, colons and dots, with colons: only such runs
-    // are read.
+    // An address lies in a run of hex digits, colons and dots, with two colons at least: only
+    // such runs are read. Each run is met at its first colon; most runs have only that one,
+    // with a number or a word beside it (`"count":50`).
     let mut done = 0;
     for colon in memchr::memchr_iter(b':', b) {
         if colon < done {
+            continue;
+        }
+        let mut end = colon + 1;
+        while end < b.len() && hexish(b[end]) {
+            end += 1;
+        }
+        done = end;
+        if !b[colon + 1..end].contains(&b':') {
             continue;
         }
         let mut start = colon;
         while start > 0 && hexish(b[start - 1]) {
             start -= 1;
         }
-        let mut end = colon;
-        while end < b.len() && hexish(b[end]) {
-            end += 1;
-        }
-        done = end;
         ipv6_in(s, start, end, found);
     }
 }
@@ -969,10 +1080,23 @@ fn ipv6_in(s: &str, from: usize, to: usize, found: &mut dyn FnMut(Kind, String))
     }
 }
 
+/// The bytes of a token, as a table (letters, digits, `_` and `-`): the check is made for every
+/// byte of every string scanned.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    table
+};
+
 /// Words that are tokens: JWTs, bearer tokens, secret keys of well-known formats, IBANs.
 fn tokens(s: &str, found: &mut dyn FnMut(Kind, String)) {
     let b = s.as_bytes();
-    let token = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    let token = |c: u8| TOKEN_BYTES[usize::from(c)];
     let mut i = 0;
     while i < b.len() {
         if !token(b[i]) {
@@ -984,15 +1108,14 @@ fn tokens(s: &str, found: &mut dyn FnMut(Kind, String)) {
             i += 1;
         }
         let word = &s[start..i];
-        // Nothing shorter than 4 is a token, and every kind starts in one of these ways: most
-        // words are passed over here.
+        // The shortest token of a kind is 16 characters long (a bearer token), and an IBAN,
+        // which may be written in groups of four, starts with two capitals and two digits:
+        // most words are passed over here.
         let w = word.as_bytes();
-        if w.len() < 4
-            || !(matches!(w[0], b'e' | b'p' | b's' | b'r' | b'g' | b'A' | b'x')
-                || w.len() >= 16
-                || (w[..2].iter().all(u8::is_ascii_uppercase)
-                    && w[2..4].iter().all(u8::is_ascii_digit)))
-        {
+        let iban_start = w.len() >= 4
+            && w[..2].iter().all(u8::is_ascii_uppercase)
+            && w[2..4].iter().all(u8::is_ascii_digit);
+        if w.len() < 16 && !iban_start {
             continue;
         }
         let before = &s[..start];
@@ -1005,11 +1128,7 @@ fn tokens(s: &str, found: &mut dyn FnMut(Kind, String)) {
             continue;
         }
         // IBANs may be written in groups of four: read ahead over spaces.
-        if word.len() >= 4
-            && word.len() <= 34
-            && word.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
-            && word.as_bytes()[2..4].iter().all(u8::is_ascii_digit)
-        {
+        if iban_start && word.len() <= 34 {
             let mut end = i;
             let mut j = i;
             while j + 1 < b.len()
@@ -1276,6 +1395,52 @@ mod tests {
                 ("f".to_owned(), "w".to_owned()),
             ]
         );
+    }
+
+    /// What [`JsonString::scan`] finds in a value written as JSON (with `/` escaped as `\/`,
+    /// too, when `slashes`), and what [`scan_value`] finds in the value itself.
+    fn found_written_and_unescaped(value: &str, slashes: bool) -> [Vec<(Kind, String)>; 2] {
+        let mut written = serde_json::to_string(value).unwrap();
+        if slashes {
+            written = written.replace('/', "\\/");
+        }
+        let mut in_json = Vec::new();
+        walk_strings(&written, |_, string| {
+            string.scan(false, &mut |kind, sample| in_json.push((kind, sample)))
+        });
+        [in_json, find(value)]
+    }
+
+    #[test]
+    fn strings_with_only_plain_escapes_are_scanned_as_written_with_the_same_findings() {
+        for value in [
+            r#"{"email":"jane.doe@example.org","card":"4111 1111 1111 1111"}"#,
+            r#"{"phone":"+1 415 555 0100","ssn":"123-45-6789","ip":"8.8.4.4"}"#,
+            r#"say "+44 (20) 7946-0958" and "2001:4860:4860::8888""#,
+            r#"Authorization: Bearer "abcdef0123456789abcdef" / "sk_live_4eC39HqLyjWDarjtT1zdp7dc""#,
+            r#"https://example.org/a?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjg"#,
+            r#"C:\Users\jane@example.org\8.8.8.8\"DE89 3704 0044 0532 0130 00""#,
+            r#""1::""#,
+            "\"1::",
+            r#"a"b\c/d"e"#,
+            "line one\njane@example.org", // `\n`: scanned as text
+        ] {
+            for slashes in [false, true] {
+                let [written, unescaped] = found_written_and_unescaped(value, slashes);
+                assert_eq!(written, unescaped, "{value}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanning_as_written_finds_what_the_text_holds(
+            value in "[a-zA-Z0-9@.:+() _/\"\\\\\n-]{0,60}",
+            slashes: bool,
+        ) {
+            let [written, unescaped] = found_written_and_unescaped(&value, slashes);
+            proptest::prop_assert_eq!(written, unescaped);
+        }
     }
 
     #[test]
