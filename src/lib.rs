@@ -230,6 +230,13 @@ pub fn write_page(
     Ok(warnings)
 }
 
+/// What the personal-data check finds in the page [`write_page`] would make of a recording
+/// with these options (after its clip, notes and redaction), with times in the page's time
+/// (`inspect --pii`).
+pub fn find_pii(recording: &Recording, options: &Options) -> Result<Vec<pii::Finding>> {
+    Ok(pii::scan(&prepare(recording, options)?))
+}
+
 /// The recording as the page carries it: its notes added, cut to the clip, and redacted.
 fn prepare<'a>(recording: &Recording<'a>, options: &Options) -> Result<Recording<'a>> {
     let mut copy = recording.clone();

@@ -201,6 +201,15 @@ struct InspectArgs {
     #[arg(long)]
     pii: bool,
 
+    /// With --pii: look only at the clip `bundle --from` would make (90, 1m30s, 1:30,
+    /// 1:02:03); the findings' times are the clip's.
+    #[arg(long, value_name = "TIME", requires = "pii", value_parser = replay_html::page::parse_moment)]
+    from: Option<f64>,
+
+    /// With --pii: look only at the clip `bundle --to` would make.
+    #[arg(long, value_name = "TIME", requires = "pii", value_parser = replay_html::page::parse_moment)]
+    to: Option<f64>,
+
     #[command(flatten)]
     redaction: RedactionArgs,
 
@@ -979,9 +988,15 @@ fn inspect(args: InspectArgs) -> Result<()> {
             Ok(recording) => {
                 let mut report = replay_html::inspect::report(read_from, read.format, &recording);
                 if args.pii {
-                    let mut redacted = recording.clone();
-                    redaction.apply(&mut redacted)?;
-                    report.pii = Some(replay_html::pii::scan(&redacted));
+                    let page = replay_html::Options {
+                        redaction: redaction.clone(),
+                        clip: replay_html::clip::Clip {
+                            from: args.from,
+                            to: args.to,
+                        },
+                        ..replay_html::Options::default()
+                    };
+                    report.pii = Some(replay_html::find_pii(&recording, &page)?);
                 }
                 inspection.recordings.push(report);
             }

@@ -316,3 +316,90 @@ fn the_scan_while_bundling_finds_what_the_scan_of_the_recording_finds() {
         assert_eq!(found, expected, "{path:?}");
     }
 }
+
+/// `inspect --pii --from --to` looks at what the clip's page would carry: the findings of
+/// `bundle --from --to --fail-on-pii`, none from outside the clip, with the same checks of
+/// the times.
+#[test]
+fn inspect_pii_of_a_clip_finds_what_the_clips_page_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    // At 1, 2, 3 and 4 seconds.
+    let planted = [
+        ("console", "+1 415 555 0100"),
+        ("console", "AKIAIOSFODNN7EXAMPLE"),
+        ("custom", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+        ("input", "xoxb-123456789012-abcdefghijkl"),
+    ];
+    let input = write(
+        dir.path(),
+        "planted.json",
+        &export_with(&planted, Value::Null),
+    );
+    let kinds = |found: &[Value]| -> Vec<(String, String)> {
+        found
+            .iter()
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap().into(),
+                    f["sample"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(findings(&input, &[]).len(), 4);
+    let clip = findings(&input, &["--from", "1.5", "--to", "3.5"]);
+    assert_eq!(
+        kinds(&clip),
+        [
+            ("secret".to_owned(), "AKIA***".to_owned()),
+            ("secret".to_owned(), "sk_***".to_owned()),
+        ],
+        "{clip:#?}"
+    );
+    // In the clip's time, as the page shows it.
+    assert!(
+        clip.iter().all(|f| f["t"].as_f64().unwrap() < 2000.0),
+        "{clip:#?}"
+    );
+    let from_on = findings(&input, &["--from", "0:02"]);
+    assert_eq!(from_on.len(), 3, "{from_on:#?}");
+    let page = dir.path().join("clip.html");
+    let bundle = run(&[
+        "bundle",
+        &input,
+        "--from",
+        "1.5",
+        "--to",
+        "3.5",
+        "--fail-on-pii",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(bundle.status.code(), Some(3), "{}", stderr(&bundle));
+    assert!(
+        stderr(&bundle).contains("(2 secret keys)"),
+        "{}",
+        stderr(&bundle)
+    );
+    // The times are checked as bundle checks them.
+    let late = run(&["inspect", "--pii", &input, "--from", "10"]);
+    assert!(!late.status.success());
+    assert!(
+        stderr(&late).contains("after the recording's end"),
+        "{}",
+        stderr(&late)
+    );
+    let backwards = run(&["inspect", "--pii", &input, "--from", "3", "--to", "2"]);
+    assert!(
+        stderr(&backwards).contains("is not before --to"),
+        "{}",
+        stderr(&backwards)
+    );
+    let without_pii = run(&["inspect", &input, "--from", "1"]);
+    assert!(!without_pii.status.success());
+    assert!(
+        stderr(&without_pii).contains("--pii"),
+        "{}",
+        stderr(&without_pii)
+    );
+}
