@@ -25,8 +25,9 @@
 // For each page, the median of 3 loads, each in a fresh browser context (no cache, no
 // storage), the pages taking turns, at the same viewport:
 // - first frame: ms from navigation start until the first frame is drawn. replay-html: when
-//   `replayHtml.ready` resolves (it resolves after the next animation frame). Floor and naive:
-//   the first animation frame after the player's iframe has a body with content.
+//   `replayHtml.ready` resolves (once the first snapshot is drawn, after the next animation
+//   frame). Floor and naive: the first animation frame after the player's iframe has a body
+//   with content.
 // - seek to end: ms for a seek from the start to the end, and the next animation frame, made
 //   as soon as the first frame is drawn (replay-html's page may still be read by the browser
 //   then). replay-html: `await replayHtml.goto(replayHtml.duration)`; naive:

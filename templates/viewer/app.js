@@ -62,6 +62,7 @@ class App extends EventTarget {
     this.dispatchEvent(new Event('recordingchange'));
     // The first frame: seeking expands only what it needs.
     this.opening = session.seek(time).then(async () => {
+      if (session.currentPlayer) await session.currentPlayer.drawn;
       await nextFrame();
       const iframe = session.currentPlayer && session.currentPlayer.iframe;
       if (!iframe || !iframe.contentDocument || !iframe.contentDocument.documentElement) {

@@ -58,9 +58,15 @@ class Session extends EventTarget {
   }
 
   /** Expands the rest of the recording in the background, the window on screen first. Called
-   *  once the first frame is drawn: begun earlier, it would hold that frame back. */
+   *  once the first frame is drawn: begun earlier, it would hold that frame back. It waits for
+   *  the browser to have read the whole page, so as not to slow the parser down, which a seek
+   *  to a moment far ahead waits for. */
   loadInBackground() {
-    this.loader.loadAll(this.current);
+    const start = () => {
+      if (!this.loader.stopped) this.loader.loadAll(this.current);
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+    else start();
   }
 
   get currentPlayer() {
@@ -158,15 +164,26 @@ class Session extends EventTarget {
     const needed = this.playing ? time + 1 : time;
     const covering = this.players[window];
     if (!covering || !covering.covers(needed)) {
-      this.setWaiting(`Loading ${formatClock(time)}…`);
+      // (A window whose events are expanded gets its player at once.)
+      const target = this.loader.chunkAt(window, needed);
+      if (!this.loader.has(window, this.baseFor(window, needed), target)) this.setWaiting(`Loading ${formatClock(time)}…`);
       this.loader.focus = window;
+      let made = false;
       try {
-        await this.prepare(window, needed);
+        made = await this.prepare(window, needed);
       } catch (error) {
         if (id !== this.presenting) return;
         throw error;
       }
       if (id !== this.presenting) return;
+      // A new player has drawn its first frame in this task; Firefox (153 ESR) can refuse
+      // rrweb's next document.open on its frame in the same task (InvalidStateError, seen when
+      // a window's player was made and then made again from another snapshot at once:
+      // setWindow then goto). Its seek waits for the next task.
+      if (made) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (id !== this.presenting) return;
+      }
     }
     // (Also when this moment took over from one still waiting.)
     this.setWaiting(null);
@@ -265,16 +282,13 @@ class Session extends EventTarget {
   /**
    * Makes the window's player hold a moment: grows it to there if it holds the last full
    * snapshot before the moment, or the chunks in between are expanded or next; else makes a
-   * new one from that snapshot, which needs only the chunks from there.
+   * new one from that snapshot, which needs only the chunks from there. Resolves with whether
+   * it made a new player.
    */
   async prepare(window, time) {
     const loader = this.loader;
     const target = loader.chunkAt(window, time);
-    // rrweb shows a moment as it was before that millisecond's events: a player must start
-    // from a snapshot before the moment to show it as every other player does.
-    const chunks = this.summary.windows[window].chunks;
-    let base = loader.snapshotChunk(window, target);
-    while (base > 0 && chunks[base].start >= time) base = loader.snapshotChunk(window, base - 1);
+    const base = this.baseFor(window, time);
     const player = this.players[window];
     const grows = player && player.base <= base && (base <= player.top + 1 || loader.has(window, player.top + 1, base - 1));
     await loader.need(window, grows ? player.top + 1 : base, target);
@@ -282,7 +296,21 @@ class Session extends EventTarget {
       this.grow(window);
     } else if (!this.players[window] || !this.players[window].covers(time)) {
       this.remake(window, base);
+      return true;
     }
+    return false;
+  }
+
+  /** The chunk a player showing a moment starts from: the last one with a full snapshot
+   *  before the moment. (rrweb shows a moment as it was before that millisecond's events: a
+   *  player must start from a snapshot before the moment to show it as every other player
+   *  does.) */
+  baseFor(window, time) {
+    const loader = this.loader;
+    const chunks = this.summary.windows[window].chunks;
+    let base = loader.snapshotChunk(window, loader.chunkAt(window, time));
+    while (base > 0 && chunks[base].start >= time) base = loader.snapshotChunk(window, base - 1);
+    return base;
   }
 
   /** Adds to a window's player the chunks after its last that are expanded; makes its first

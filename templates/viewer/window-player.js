@@ -46,6 +46,11 @@ class WindowPlayer {
       },
     });
     this.replayer = this.player.getReplayer();
+    // rrweb draws the first full snapshot it holds a moment after it is made (a timer of its
+    // own), unless a seek has drawn one already: the frame is on screen only from then on.
+    this.drawn = events.some((event) => event.type === 2)
+      ? new Promise((resolve) => this.replayer.on('fullsnapshot-rebuilded', resolve))
+      : Promise.resolve();
     // rrweb rebuilds a full snapshot into a document it opens (document.open) and never
     // closes: a replay frame left loading would hold back the page's own load event for good,
     // as the viewer starts before the page is read to its end. Closing it after each rebuild
@@ -164,7 +169,11 @@ class WindowPlayer {
 
   destroy() {
     this.pause();
-    this.player.$destroy();
-    this.element.remove();
+    this.visible = false;
+    // rrweb's own timer may still draw the first snapshot into the frame: let it first.
+    this.drawn.then(() => {
+      this.player.$destroy();
+      this.element.remove();
+    });
   }
 }
