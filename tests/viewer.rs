@@ -83,6 +83,13 @@ fn snapshots_recording(dir: &Path) -> PathBuf {
     )
 }
 
+/// A long recording with a full snapshot every 400 s (about 40 MB of events, in one window, in
+/// some 50 chunks): a paragraph whose text changes 20000 times, one a second, the last time to
+/// "the very end"; each snapshot shows the text of its moment.
+fn memory_recording(dir: &Path) -> PathBuf {
+    changing_text(dir, "memory", "https://memory.test/", 20_000, Some(400))
+}
+
 /// A recording of one window, 100 s long, of a page of about 5,000 elements (a table) whose
 /// cells change once a second, with `rows` console messages spread over it, each its own text
 /// ("message 0" to ...; every 1000th an error): with 100,000 rows and without, the twins of
@@ -137,6 +144,7 @@ fn pages_of(scenario: &str) -> &'static [&'static str] {
         "loading" => &["long"],
         "fallbacks" => &["default", "long"],
         "jumps" => &["snapshots"],
+        "memory" => &["memory"],
         "rows" => &["rows", "rowless"],
         "settings" => &["default", "dark", "light"],
         "embed" => &["default", "embed"],
@@ -175,6 +183,7 @@ fn make_page(dir: &Path, name: &str) -> PathBuf {
         ),
         "long" => page(dir, name, &[long_recording(dir)], &[]),
         "snapshots" => page(dir, name, &[snapshots_recording(dir)], &[]),
+        "memory" => page(dir, name, &[memory_recording(dir)], &[]),
         "rows" => page(dir, name, &[console_rows(dir, name, 100_000)], &[]),
         "rowless" => page(dir, name, &[console_rows(dir, name, 0)], &[]),
         other => panic!("no page {other:?}"),
@@ -275,6 +284,13 @@ fn inspector_console_network_and_events() {
 fn deep_links_following_windows_and_loading() {
     if browser_available() {
         scenarios(&["links", "windows", "loading", "jumps"]);
+    }
+}
+
+#[test]
+fn memory_stays_within_the_cache_budget() {
+    if browser_available() {
+        scenarios(&["memory"]);
     }
 }
 

@@ -89,6 +89,19 @@ function defineApi(app, ready) {
     setSkipInactive(skip) {
       return enqueue(() => app.setSkipInactive(Boolean(skip)));
     },
+    /** Keeps at most about `mb` MB of expanded events (their JSON text) in memory, from now on
+     *  and for every recording opened later; applies at once, without waiting for `ready`. */
+    setCacheSize(mb) {
+      const value = Number(mb);
+      if (mb === null || mb === '' || !(value > 0)) {
+        return Promise.reject(new Error(`setCacheSize takes a number of megabytes above 0, not ${JSON.stringify(mb)}`));
+      }
+      if (app) {
+        app.cacheBytes = value * 1e6;
+        if (app.session) app.session.loader.setBudget(app.cacheBytes);
+      }
+      return Promise.resolve();
+    },
     select(id) {
       const index = app ? app.recordingIndex(id) : -1;
       if (index < 0) return Promise.reject(new Error(`there is no recording ${JSON.stringify(id)} in this page`));

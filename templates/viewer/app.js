@@ -24,6 +24,8 @@ class App extends EventTarget {
     this.summaries = summaries;
     this.speed = SPEEDS.includes(settings.speed) ? settings.speed : 1;
     this.skipInactive = settings.skipInactive !== false;
+    /** Bytes of expanded events to keep (loader.js; replayHtml.setCacheSize). */
+    this.cacheBytes = CACHE_BYTES;
     /** Index of the open recording, its summary, session and inspector rows (a Promise). */
     this.recording = null;
     this.summary = null;
@@ -47,7 +49,11 @@ class App extends EventTarget {
     if (this.session) this.session.destroy();
     this.recording = index;
     this.summary = this.summaries[index];
-    const session = new Session(index, this.summary, byId('players'), { speed: this.speed, skipInactive: this.skipInactive });
+    const session = new Session(index, this.summary, byId('players'), {
+      speed: this.speed,
+      skipInactive: this.skipInactive,
+      cacheBytes: this.cacheBytes,
+    });
     this.session = session;
     for (const type of SESSION_EVENTS) {
       session.addEventListener(type, (event) => {

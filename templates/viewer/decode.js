@@ -91,11 +91,15 @@ async function gunzip(bytes) {
   return out;
 }
 
+/** The JSON text of a data block, expanded (UTF-8 bytes). */
+async function expandBlock(element, what) {
+  if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
+  return gunzip(base122ToBytes(element.textContent));
+}
+
 /** The JSON value a data block holds. */
 async function decodeBlock(element, what) {
-  if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
-  const json = await gunzip(base122ToBytes(element.textContent));
-  return JSON.parse(new TextDecoder().decode(json));
+  return JSON.parse(new TextDecoder().decode(await expandBlock(element, what)));
 }
 
 /** Recording `recording`'s inspector rows: {console, network, events}. */
@@ -103,10 +107,12 @@ async function decodeInspector(recording) {
   return decodeBlock(await dataBlock(`script[data-recording="${recording}"][data-inspector]`), 'inspector data');
 }
 
-/** The events of one chunk of a window. */
+/** The events of one chunk of a window, and the size of their JSON text in bytes (what the
+ *  loader counts against its budget: loader.js). */
 async function decodeChunk(recording, window, chunk) {
   const element = await dataBlock(`script[data-recording="${recording}"][data-window="${window}"][data-chunk="${chunk}"]`);
-  return decodeBlock(element, `events for window ${window + 1}`);
+  const json = await expandBlock(element, `events for window ${window + 1}`);
+  return { events: JSON.parse(new TextDecoder().decode(json)), bytes: json.length };
 }
 
 // The viewer starts while the browser is still reading the page (page.html puts the scripts

@@ -4,12 +4,21 @@
 // Each window's events come in chunks (decode.js, src/payload.rs). A window's first chunk ends
 // with its first full snapshot, and each later full snapshot starts a chunk of its own, so a
 // player can be made from any such chunk ("snapshot" in the summary) and the ones after it: a
-// moment far ahead needs only the chunks from the last snapshot before it. The loader keeps
-// every chunk it expands, expands one at a time and yields to the browser between chunks (see
-// yieldToBrowser): first what someone waits for (need), then the window on screen from its
-// start, then the first chunk of every other window, then the rest. It tells each chunk
-// expanded with a 'chunk' event ({window, chunk}) and a 'progress' event, and resolves
-// `complete` once every chunk is.
+// moment far ahead needs only the chunks from the last snapshot before it. The loader expands
+// one chunk at a time and yields to the browser between chunks (see yieldToBrowser): first what
+// someone waits for (need), then the window on screen from its start, then the first chunk of
+// every other window, then the rest, each once. It tells each chunk expanded with a 'chunk'
+// event ({window, chunk}) and a 'progress' event, and resolves `complete` once every chunk has
+// been expanded at least once.
+//
+// Memory stays bounded whatever the recording's length: the expanded chunks are kept up to a
+// budget (the size of their JSON text, CACHE_BYTES unless setBudget says otherwise), and past
+// it the least recently used are let go (never one someone is waiting for), to be expanded
+// again from the page's compressed text if they are needed again.
+
+/** Expanded events kept, by default: bytes of their JSON text (the heap holds about as much
+ *  again for the objects). */
+const CACHE_BYTES = 32 * 1024 * 1024;
 
 class ChunkLoader extends EventTarget {
   /**
@@ -21,8 +30,18 @@ class ChunkLoader extends EventTarget {
     this.recording = recording;
     this.windows = summary.windows;
     this.duration = summary.duration;
-    /** Expanded events, by window and chunk (undefined until expanded). */
+    /** Expanded events held, by window and chunk (undefined until expanded, or once let go). */
     this.events = this.windows.map((w) => new Array(w.chunks.length));
+    /** Bytes of each chunk's JSON text, once expanded. */
+    this.bytes = this.windows.map((w) => new Array(w.chunks.length).fill(0));
+    /** Whether each chunk has been expanded at least once. */
+    this.seen = this.windows.map((w) => new Array(w.chunks.length).fill(false));
+    /** The chunks held, least recently used first: key "window:chunk" -> {window, chunk}. */
+    this.recent = new Map();
+    /** Bytes held, and the most to hold (see the top). */
+    this.held = 0;
+    this.budget = CACHE_BYTES;
+    /** Chunks expanded at least once. */
     this.expanded = 0;
     this.total = this.windows.reduce((sum, w) => sum + w.chunks.length, 0);
     /** Promises waiting for chunks: {window, from, to, resolve, reject}. */
@@ -69,21 +88,50 @@ class ChunkLoader extends EventTarget {
     return promise;
   }
 
+  /** The events of an expanded chunk (see has), which counts as used now. */
+  take(window, chunk) {
+    const key = `${window}:${chunk}`;
+    this.recent.delete(key);
+    this.recent.set(key, { window, chunk });
+    return this.events[window][chunk];
+  }
+
+  /** The most bytes of expanded events to keep; lets go of the least recently used chunks
+   *  past it. */
+  setBudget(bytes) {
+    this.budget = bytes;
+    this.trim();
+  }
+
+  /** Lets go of the least recently used chunks while more than the budget is held, but not of
+   *  those someone waits for. */
+  trim() {
+    if (this.held <= this.budget) return;
+    const wanted = (window, chunk) => this.waiting.some((w) => w.window === window && w.from <= chunk && chunk <= w.to);
+    for (const [key, { window, chunk }] of this.recent) {
+      if (this.held <= this.budget) break;
+      if (wanted(window, chunk)) continue;
+      this.recent.delete(key);
+      this.events[window][chunk] = undefined;
+      this.held -= this.bytes[window][chunk];
+    }
+  }
+
   /** Event `index` of a window (its place among all the window's events), or null; expands
    *  the chunk that holds it first if need be. */
   async event(window, index) {
     let first = 0;
     for (const [chunk, { events }] of this.windows[window].chunks.entries()) {
       if (index < first + events) {
-        await this.need(window, chunk, chunk);
-        return this.events[window][chunk][index - first] || null;
+        while (!this.has(window, chunk, chunk)) await this.need(window, chunk, chunk);
+        return this.take(window, chunk)[index - first] || null;
       }
       first += events;
     }
     return null;
   }
 
-  /** Goes on expanding everything, the given window first. */
+  /** Goes on expanding everything once, the given window first. */
   loadAll(focus) {
     this.focus = focus;
     this.background = true;
@@ -95,11 +143,11 @@ class ChunkLoader extends EventTarget {
     return this.expanded / this.total;
   }
 
-  /** Session time up to which every window's events are all expanded. */
+  /** Session time up to which every window's events have all been expanded. */
   get loadedThrough() {
     let through = this.duration;
     this.windows.forEach((w, i) => {
-      const prefix = this.missing(i);
+      const prefix = this.seen[i].indexOf(false);
       if (prefix < 0) return;
       through = Math.min(through, prefix === 0 ? w.start : w.chunks[prefix - 1].end);
     });
@@ -119,19 +167,20 @@ class ChunkLoader extends EventTarget {
     return -1;
   }
 
-  /** The next chunk to expand, or null. */
+  /** The next chunk to expand, or null: what someone waits for, else in the background the
+   *  next never expanded. */
   next() {
     for (const wanted of this.waiting) {
       const chunk = this.missing(wanted.window, wanted.from, wanted.to);
       if (chunk >= 0) return { window: wanted.window, chunk };
     }
     if (!this.background) return null;
-    const focused = this.missing(this.focus);
+    const focused = this.seen[this.focus].indexOf(false);
     if (focused >= 0) return { window: this.focus, chunk: focused };
-    const unstarted = this.windows.findIndex((_, w) => !this.events[w][0]);
+    const unstarted = this.windows.findIndex((_, w) => !this.seen[w][0]);
     if (unstarted >= 0) return { window: unstarted, chunk: 0 };
-    const rest = this.windows.findIndex((_, w) => this.missing(w) >= 0);
-    return rest >= 0 ? { window: rest, chunk: this.missing(rest) } : null;
+    const rest = this.windows.findIndex((_, w) => this.seen[w].includes(false));
+    return rest >= 0 ? { window: rest, chunk: this.seen[rest].indexOf(false) } : null;
   }
 
   async run() {
@@ -139,11 +188,19 @@ class ChunkLoader extends EventTarget {
     this.running = true;
     try {
       for (let next = this.next(); next && !this.stopped; next = this.next()) {
-        const events = await decodeChunk(this.recording, next.window, next.chunk);
+        const { events, bytes } = await decodeChunk(this.recording, next.window, next.chunk);
         if (this.stopped) return;
         this.events[next.window][next.chunk] = events;
-        this.expanded += 1;
-        if (this.expanded === this.total) this.settleComplete.resolve();
+        this.bytes[next.window][next.chunk] = bytes;
+        this.held += bytes;
+        this.take(next.window, next.chunk);
+        // (Before the waiters are told: what they wait for is kept.)
+        this.trim();
+        if (!this.seen[next.window][next.chunk]) {
+          this.seen[next.window][next.chunk] = true;
+          this.expanded += 1;
+          if (this.expanded === this.total) this.settleComplete.resolve();
+        }
         this.dispatchEvent(new CustomEvent('chunk', { detail: next }));
         this.waiting = this.waiting.filter((waiter) => {
           if (!this.has(waiter.window, waiter.from, waiter.to)) return true;

@@ -5,13 +5,18 @@
 // shown from one window, and gaps between them. The session follows the segments: at each
 // moment it shows the window of the segment there (unless a window is pinned), with one rrweb
 // player per window, kept alive and hidden when not on screen, so that switching is instant.
-// While a player plays, its clock is the session's; between a window's events (a gap, or a
-// pinned window not yet open) the session keeps time itself. With inactivity skipping on,
-// inactive stretches play at max(50, seconds left) times and gaps of over an hour are jumped.
+// (Letting hidden players go, and making one when its window comes back, made Firefox refuse
+// rrweb's document.open on the new player's frame when a window was shown and then sought at
+// once: InvalidStateError.) While a player plays, its clock is the session's; between a
+// window's events (a gap, or a pinned window not yet open) the session keeps time itself. With
+// inactivity skipping on, inactive stretches play at max(50, seconds left) times and gaps of
+// over an hour are jumped.
 // A moment whose events are not expanded yet is shown once they are (the clock waits, and
-// says so), never as a wrong frame. A window's player grows as its chunks are expanded; a
-// moment far ahead of it is shown from a new player made from the last full snapshot before the
-// moment, so that only the chunks from there are expanded first (loader.js).
+// says so), never as a wrong frame. A window's player grows as its chunks are expanded, up to
+// half the loader's budget of events ahead of the moment shown (further, only when the clock
+// gets there); a moment far ahead of it is shown from a new player made from the last full
+// snapshot before the moment, so that only the chunks from there are expanded first
+// (loader.js), and the old player's events are let go.
 //
 // Events: 'timeupdate', 'statechange' (playing, waiting), 'windowchange', 'ended', 'progress'.
 
@@ -25,7 +30,7 @@ class Session extends EventTarget {
    * @param {number} recording  index of the recording in the page
    * @param {object} summary    its summary (src/payload.rs)
    * @param {HTMLElement} host  where the players go
-   * @param {{speed: number, skipInactive: boolean}} options
+   * @param {{speed: number, skipInactive: boolean, cacheBytes: number}} options
    */
   constructor(recording, summary, host, options) {
     super();
@@ -50,6 +55,7 @@ class Session extends EventTarget {
     this.frame = 0;
     this.lastTick = 0;
     this.loader = new ChunkLoader(recording, summary);
+    this.loader.setBudget(options.cacheBytes);
     this.loader.addEventListener('chunk', (event) => this.grow(event.detail.window));
     this.loader.addEventListener('progress', () => this.emit('progress'));
     this.loader.addEventListener('error', (event) => this.emit('error', event.detail));
@@ -291,11 +297,13 @@ class Session extends EventTarget {
     const base = this.baseFor(window, time);
     const player = this.players[window];
     const grows = player && player.base <= base && (base <= player.top + 1 || loader.has(window, player.top + 1, base - 1));
-    await loader.need(window, grows ? player.top + 1 : base, target);
+    const from = grows ? player.top + 1 : base;
+    // (Chunks can be let go again before this resumes: loader.js.)
+    while (!loader.has(window, from, target)) await loader.need(window, from, target);
     if (grows && this.players[window] === player) {
-      this.grow(window);
+      this.grow(window, target);
     } else if (!this.players[window] || !this.players[window].covers(time)) {
-      this.remake(window, base);
+      this.remake(window, base, target);
       return true;
     }
     return false;
@@ -313,28 +321,36 @@ class Session extends EventTarget {
     return base;
   }
 
-  /** Adds to a window's player the chunks after its last that are expanded; makes its first
-   *  player once its first chunk is. */
-  grow(window) {
+  /** Adds to a window's player the chunks after its last, up to chunk `to` (expanded: see
+   *  prepare), and past it those expanded while it holds less than half the loader's budget
+   *  ahead of the moment shown; makes its first player once its first chunk is. */
+  grow(window, to = -1) {
     const player = this.players[window];
-    const chunks = this.loader.events[window];
+    const loader = this.loader;
     if (!player) {
-      if (chunks[0]) this.remake(window, 0);
+      if (loader.events[window][0]) this.remake(window, 0, 0);
       return;
     }
-    while (player.top + 1 < chunks.length && chunks[player.top + 1]) player.append(chunks[player.top + 1]);
+    const chunks = loader.events[window];
+    let ahead = 0;
+    for (let chunk = loader.chunkAt(window, this.currentTime()); chunk <= player.top; chunk++) ahead += loader.bytes[window][chunk];
+    while (player.top + 1 < chunks.length && chunks[player.top + 1] && (player.top < to || ahead < loader.budget / 2)) {
+      ahead += loader.bytes[window][player.top + 1];
+      player.append(loader.take(window, player.top + 1));
+    }
   }
 
-  /** Makes a window's player anew from chunk `base`, with the expanded chunks that follow it. */
-  remake(window, base) {
-    const chunks = this.loader.events[window];
-    let top = base;
-    while (top + 1 < chunks.length && chunks[top + 1]) top += 1;
+  /** Makes a window's player anew from chunk `base` to chunk `top` (expanded: see prepare),
+   *  with the expanded chunks after them that grow() adds. */
+  remake(window, base, top) {
+    const chunks = [];
+    for (let chunk = base; chunk <= top; chunk++) chunks.push(this.loader.take(window, chunk));
     const old = this.players[window];
-    const player = new WindowPlayer(this.host, this.summary.windows[window], base, chunks.slice(base, top + 1), this.size());
+    const player = new WindowPlayer(this.host, this.summary.windows[window], base, chunks, this.size());
     this.players[window] = player;
     if (old) old.destroy();
     player.visible = window === this.current;
+    this.grow(window);
   }
 
   size() {
