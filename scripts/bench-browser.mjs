@@ -9,6 +9,10 @@
 // 90 s, thousands of console lines and requests), generating them if needed. The pages, each
 // made in this run, for each recording:
 // - replay-html: `replay-html bundle EXPORT`;
+// - replay-html, before (only with BENCH_BEFORE=BINARY): the same, bundled by another build of
+//   replay-html (say main's, before a change), for a before/after in one run (BENCH_BIN=BINARY
+//   bundles the others with a build of one's own instead of the release build; the page is the
+//   same whatever the build profile);
 // - replay-html, +100,000 rows (first recording only): the same export with 50,000 console
 //   messages and 50,000 requests (rrweb/console@1, rrweb/network@1) added to its first window,
 //   spread over the session: what the inspector costs;
@@ -69,11 +73,13 @@ const CHROMIUM_FLAGS = [
   '--enable-precise-memory-info', '--js-flags=--expose-gc',
 ];
 
+/** The replay-html that bundles the pages: BENCH_BIN, else the release build (made first). */
+const BINARY = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : join(root, 'target/release/replay-html');
 const run = (command, args) => execFileSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 
 /** Bundles a recording; the bundle must read it without a warning (but the personal-data one). */
-function bundle(input, output) {
-  const result = spawnSync(join(root, 'target/release/replay-html'), ['bundle', input, '-o', output], { encoding: 'utf8' });
+function bundle(input, output, binary = BINARY) {
+  const result = spawnSync(binary, ['bundle', input, '-o', output], { encoding: 'utf8' });
   // (Generated recordings hold made-up email addresses: the personal-data warning is expected.)
   const warnings = result.stderr.split('\n').filter((line) => line.includes('warning:') && !line.includes('personal data'));
   if (result.status !== 0 || warnings.length > 0) {
@@ -223,6 +229,7 @@ const playerPage = (seeks) => ({
 });
 const pages = {
   'replay-html': replayHtmlPage,
+  'replay-html, before': replayHtmlPage,
   'replay-html, +100,000 rows': { ...replayHtmlPage, search: true },
   floor: playerPage(false),
   'naive rrweb-player': playerPage(true),
@@ -280,7 +287,7 @@ const exportFiles = (args.length ? args : [
   run(join(root, 'scripts/bench'), ['--print-input', '100MB', 'export']),
   run(join(root, 'scripts/bench'), ['--print-input', '90MB', 'export', 'data-heavy']),
 ]).map((file) => resolve(file));
-run('cargo', ['build', '--release', '--quiet', '--bin', 'replay-html']);
+if (!process.env.BENCH_BIN) run('cargo', ['build', '--release', '--quiet', '--bin', 'replay-html']);
 const out = join(root, 'target/bench/browser');
 mkdirSync(out, { recursive: true });
 
@@ -289,6 +296,10 @@ function makePages(exportFile, index) {
   const stem = join(out, String(index));
   const files = { 'replay-html': `${stem}-replay-html.html` };
   bundle(exportFile, files['replay-html']);
+  if (process.env.BENCH_BEFORE) {
+    files['replay-html, before'] = `${stem}-replay-html-before.html`;
+    bundle(exportFile, files['replay-html, before'], resolve(process.env.BENCH_BEFORE));
+  }
   if (index === 0) {
     files['replay-html, +100,000 rows'] = `${stem}-replay-html-rows.html`;
     const rowsExport = join(out, 'export-100k-rows.json');
