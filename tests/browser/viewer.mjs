@@ -608,8 +608,8 @@ const scenarios = {
   /** Expanded events are kept up to a budget (replayHtml.setCacheSize), the least recently
    *  used let go: seeking across a long recording (about 40 MB of events in some 50 chunks) with
    *  a budget of 4 MB shows every moment right, chunks let go being expanded again (every
-   *  engine); and, in Chromium, which tells its heap (through CDP), the JS heap after that grows with the budget, not with the
-   *  recording: against the same page with a budget that keeps everything, in this run. */
+   *  engine); and, in Chromium, which tells its heap (through CDP), the JS heap after that is
+   *  over 20 MB below the same page's with a budget that keeps everything, in this run. */
   async memory() {
     const heap = async (page) => {
       if (engine !== 'chromium') return null;
@@ -623,7 +623,6 @@ const scenarios = {
       const page = await open(url('memory'));
       await ready(page);
       await page.evaluate((mb) => replayHtml.setCacheSize(mb), mb);
-      const before = await heap(page);
       await page.evaluate(() => replayHtml.loaded);
       // Forwards across the whole recording, then back to its start: at k s and a half, step k.
       for (const step of [...Array.from({ length: 17 }, (_, i) => 1 + i * 1249), 2, 9001]) {
@@ -632,15 +631,16 @@ const scenarios = {
       }
       const after = await heap(page);
       await page.done();
-      return before === null ? null : after - before;
+      return after;
     };
     const bounded = await across(4);
     // (Firefox and WebKit do not tell their heap to these drivers: the seeks are their check.)
     if (bounded === null) return;
     const everything = await across(1000);
-    console.error(`memory: heap grew ${bounded.toFixed(1)} MB with a 4 MB cache, ${everything.toFixed(1)} MB keeping everything`);
-    assert.ok(everything > 40, `keeping all 40 MB of events grew the heap only ${everything.toFixed(1)} MB: the test measures nothing`);
-    assert.ok(bounded < 24, `with a 4 MB cache the heap grew ${bounded.toFixed(1)} MB (${everything.toFixed(1)} MB keeping everything)`);
+    // (The heap when the first frame is drawn varies with how much the background has expanded
+    // by then: the two ends are compared, not each one's growth.)
+    console.error(`memory: heap ${bounded.toFixed(1)} MB with a 4 MB cache, ${everything.toFixed(1)} MB keeping everything`);
+    assert.ok(everything - bounded > 20, `with a 4 MB cache the heap is ${bounded.toFixed(1)} MB, keeping all 40 MB of events ${everything.toFixed(1)} MB: the cache lets too little go`);
   },
 
   /** Space plays and pauses, the arrows skip 10 s, ? lists the shortcuts, i toggles the
