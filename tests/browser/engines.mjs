@@ -715,12 +715,25 @@ class WebKitPage extends BasePage {
     if (init && this.options.init) await this.run(`(${this.options.init})(), null`);
   }
 
+  /**
+   * Runs the expression at once, within the driver's call, and then waits for what it gives if
+   * that is a promise. Its synchronous part must not wait for a microtask: the driver calls the
+   * script from outside the page's event loop, so the page's microtasks run at its next
+   * checkpoint, which can be in the middle of the browser's rendering step (after a
+   * ResizeObserver callback, say), where what the page does then no user could make it do.
+   */
   async run(expression) {
     const result = await this.command('POST', '/execute/async', {
       script: `const done = arguments[arguments.length - 1];
-        Promise.resolve().then(() => (${expression})).then(
-          (value) => done({ value: value === undefined ? null : value }),
-          (error) => done({ error: String(error && error.stack ? error.message + '\\n' + error.stack : error) }));`,
+        const failed = (error) => done({ error: String(error && error.stack ? error.message + '\\n' + error.stack : error) });
+        let value;
+        try {
+          value = (${expression});
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        Promise.resolve(value).then((value) => done({ value: value === undefined ? null : value }), failed);`,
       args: [],
     });
     if (result.error) throw new Error(`webkit: evaluation failed: ${result.error}`);
