@@ -286,28 +286,41 @@ pub fn render(
         );
     }
     for (r, payload) in payloads.iter().enumerate() {
-        pack_in_order(&payload.chunks, options.pii, |chunk, packed| {
-            let Packed {
-                block,
-                problems: chunk_problems,
-                findings: chunk_findings,
-            } = packed;
-            data.render_captured_to(
-                context! {
-                    recording => r,
-                    window => chunk.window,
-                    chunk => chunk.index,
-                    text => Value::from(block.text),
-                },
-                &mut out,
-            )?;
+        // What the chunks met, by chunk: told window by window and in event order, whatever
+        // the order the page carries them in.
+        let mut met: Vec<(Vec<String>, Vec<crate::pii::Finding>)> = Vec::new();
+        met.resize_with(payload.chunks.len(), Default::default);
+        pack_in_order(
+            &payload.chunks,
+            &payload.page_order(),
+            options.pii,
+            |i, packed| {
+                let chunk = &payload.chunks[i];
+                let Packed {
+                    block,
+                    problems: chunk_problems,
+                    findings: chunk_findings,
+                } = packed;
+                data.render_captured_to(
+                    context! {
+                        recording => r,
+                        window => chunk.window,
+                        chunk => chunk.index,
+                        text => Value::from(block.text),
+                    },
+                    &mut out,
+                )?;
+                met[i] = (chunk_problems, chunk_findings);
+                if let Some(progress) = progress {
+                    progress.advance(chunk.input_bytes());
+                }
+                Ok(())
+            },
+        )?;
+        for (chunk_problems, chunk_findings) in met {
             problems.extend(chunk_problems);
             findings.extend(chunk_findings);
-            if let Some(progress) = progress {
-                progress.advance(chunk.input_bytes());
-            }
-            Ok(())
-        })?;
+        }
         // The inspector's rows after the events: the viewer reads them once the first frame is
         // drawn, and a big block read before that frame would hold it back (the browser draws
         // nothing while it reads one element's text).
@@ -340,23 +353,24 @@ pub struct Rendered {
     pub findings: Vec<crate::pii::Finding>,
 }
 
-/// Compresses chunks on all cores and hands each to `write` in order, a batch at a time: a
-/// few chunks for each core keep them all busy, and memory holds only those. (A batch is a
-/// rayon `par_iter`, whose waiting threads help with the work: nothing blocks a thread of the
-/// pool, which may itself be bundling many pages at once.)
+/// Compresses chunks on all cores and hands each (its index in `chunks`) to `write` in the
+/// given order, a batch at a time: a few chunks for each core keep them all busy, and memory
+/// holds only those. (A batch is a rayon `par_iter`, whose waiting threads help with the work:
+/// nothing blocks a thread of the pool, which may itself be bundling many pages at once.)
 fn pack_in_order(
     chunks: &[Chunk],
+    order: &[usize],
     scan: bool,
-    mut write: impl FnMut(&Chunk, Packed) -> Result<()>,
+    mut write: impl FnMut(usize, Packed) -> Result<()>,
 ) -> Result<()> {
     let batch = 4 * rayon::current_num_threads();
-    for chunks in chunks.chunks(batch) {
-        let packed: Vec<_> = chunks
+    for indices in order.chunks(batch) {
+        let packed: Vec<_> = indices
             .par_iter()
-            .map(|chunk| chunk.pack(scan))
+            .map(|&i| chunks[i].pack(scan))
             .collect::<Result<_>>()?;
-        for (chunk, packed) in chunks.iter().zip(packed) {
-            write(chunk, packed)?;
+        for (&i, packed) in indices.iter().zip(packed) {
+            write(i, packed)?;
         }
     }
     Ok(())

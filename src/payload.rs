@@ -279,6 +279,49 @@ impl<'r> Payload<'r> {
         })
     }
 
+    /// The chunks in the order the page carries them (indices into `chunks`): the first chunk
+    /// (the first window's, up to its first full snapshot: the first frame), then those that
+    /// show the session's end (the window on screen there, from its last full snapshot), then
+    /// the rest in order. The browser reads the page from the top and the viewer starts as soon
+    /// as it has the first chunk; a reader often goes to the end next (where the error or the
+    /// complaint is), and that then needs nothing the browser has not read yet.
+    pub fn page_order(&self) -> Vec<usize> {
+        let last_window = self
+            .summary
+            .segments
+            .iter()
+            .rev()
+            .find_map(|segment| segment.window);
+        let end: Vec<usize> = match last_window {
+            Some(window) => {
+                let of_window: Vec<usize> = (0..self.chunks.len())
+                    .filter(|&i| self.chunks[i].window == window)
+                    .collect();
+                let snapshots = &self.summary.windows[window].chunks;
+                let from = of_window
+                    .iter()
+                    .rposition(|&i| {
+                        snapshots
+                            .get(self.chunks[i].index)
+                            .is_some_and(|c| c.snapshot)
+                    })
+                    .unwrap_or(0);
+                of_window[from..].to_vec()
+            }
+            None => Vec::new(),
+        };
+        let first = (!self.chunks.is_empty()).then_some(0);
+        let mut placed = vec![false; self.chunks.len()];
+        let mut order = Vec::with_capacity(self.chunks.len());
+        for i in first.into_iter().chain(end).chain(0..self.chunks.len()) {
+            if !placed[i] {
+                placed[i] = true;
+                order.push(i);
+            }
+        }
+        order
+    }
+
     /// Adds the events of `recording` that its timeline (the recording this payload was made
     /// from: [`Recording::timeline`]) leaves out, with the ids of all its windows in order, so
     /// that the page reads back to the same recording.
@@ -590,6 +633,45 @@ mod tests {
                 (vec![4, 2, 3], true, 2000.0),
                 (vec![3], false, 4000.0),
             ]
+        );
+    }
+
+    #[test]
+    fn the_page_carries_the_first_frame_then_the_end_then_the_rest() {
+        // Window a: three snapshots, starting chunks 0, 2 and 3 (the big mutation fills chunk
+        // 2); window b opens in the middle. The session ends in the window whose events come
+        // last.
+        let big = "x".repeat(CHUNK_BYTES);
+        let recording = |b_ends: u64| {
+            format!(
+                r#"[{{"type":2,"data":{{"node":{{}}}},"timestamp":1000,"windowId":"a"}},
+                {{"type":3,"data":{{"source":1}},"timestamp":2000,"windowId":"a"}},
+                {{"type":2,"data":{{"node":{{}}}},"timestamp":3000,"windowId":"a"}},
+                {{"type":3,"data":{{"source":0,"texts":[{{"id":1,"value":"{big}"}}]}},"timestamp":4000,"windowId":"a"}},
+                {{"type":2,"data":{{"node":{{}}}},"timestamp":5000,"windowId":"a"}},
+                {{"type":3,"data":{{"source":1}},"timestamp":6000,"windowId":"a"}},
+                {{"type":2,"data":{{"node":{{}}}},"timestamp":2500,"windowId":"b"}},
+                {{"type":3,"data":{{"source":1}},"timestamp":{b_ends},"windowId":"b"}}]"#
+            )
+        };
+        let order = |input: String| {
+            let (_, rec) = read_leaked(input.as_bytes()).unwrap();
+            let payload = Payload::new(&rec, "t").unwrap();
+            payload
+                .page_order()
+                .into_iter()
+                .map(|i| (payload.chunks[i].window, payload.chunks[i].index))
+                .collect::<Vec<_>>()
+        };
+        // Ending in a: a's first chunk, a's last snapshot's chunk, then the rest in order.
+        assert_eq!(
+            order(recording(5500)),
+            [(0, 0), (0, 3), (0, 1), (0, 2), (1, 0), (1, 1)]
+        );
+        // Ending in b, which has one snapshot: b's chunks from its first.
+        assert_eq!(
+            order(recording(9000)),
+            [(0, 0), (1, 0), (1, 1), (0, 1), (0, 2), (0, 3)]
         );
     }
 

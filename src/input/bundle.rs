@@ -25,7 +25,8 @@ pub struct PageRecording {
     pub summary: Value,
     /// The inspector's rows, as JSON text.
     pub inspector: String,
-    /// Per window, in order, the JSON text (an array of events) of each of its chunks.
+    /// Per window, in order, the JSON text (an array of events) of each of its chunks, in order
+    /// (whatever the order the page carries them in).
     pub windows: Vec<Vec<String>>,
     /// The events far outside the session that its timeline leaves out, as JSON text
     /// ([`Outliers`]), or `None`.
@@ -140,9 +141,12 @@ pub fn outliers(page: &PageRecording) -> Result<Outliers<'_>> {
     Ok(outliers)
 }
 
-/// Reads the recordings of a page's elements, in order, as far as they go.
+/// Reads the recordings of a page's elements, in order, as far as they go. (A recording's
+/// chunks may come in any order: the page puts those the viewer needs first first.)
 fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
     let mut recordings: Vec<PageRecording> = Vec::new();
+    // Each recording's chunks as they are found, by window and chunk, as its summary lists them.
+    let mut slots: Vec<Vec<Vec<Option<String>>>> = Vec::new();
     for element in Elements::new(text) {
         let attribute = |name: &str| element.attribute(name);
         let index = |name: &str| -> Result<usize> {
@@ -167,6 +171,12 @@ fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
                     version.map_or("unknown".to_owned(), |v| v.to_string())
                 );
             }
+            slots.push(
+                chunk_counts(&summary)
+                    .into_iter()
+                    .map(|n| vec![None; n])
+                    .collect(),
+            );
             recordings.push(PageRecording {
                 summary,
                 inspector: String::new(),
@@ -197,13 +207,29 @@ fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
             continue;
         }
         let (w, c) = (index("data-window")?, index("data-chunk")?);
-        if w == recording.windows.len() {
-            recording.windows.push(Vec::new());
+        let Some(slot) = slots[r].get_mut(w).and_then(|chunks| chunks.get_mut(c)) else {
+            bail!(
+                "{CUT_SHORT}: recording {} holds chunk {} of window {}, which its summary does not list",
+                r + 1,
+                c + 1,
+                w + 1
+            );
+        };
+        if slot.replace(json).is_some() {
+            bail!(
+                "{CUT_SHORT}: recording {} holds chunk {} of window {} twice",
+                r + 1,
+                c + 1,
+                w + 1
+            );
         }
-        match recording.windows.get_mut(w) {
-            Some(chunks) if chunks.len() == c => chunks.push(json),
-            _ => bail!("the chunks of recording {r} are out of order (window {w}, chunk {c})"),
-        }
+    }
+    // (A chunk missing shows as a window with fewer chunks than its summary says: read_page.)
+    for (recording, slots) in recordings.iter_mut().zip(slots) {
+        recording.windows = slots
+            .into_iter()
+            .map(|chunks| chunks.into_iter().flatten().collect())
+            .collect();
     }
     if recordings.is_empty() {
         if !text.trim_end().ends_with("</html>") {
@@ -295,6 +321,48 @@ mod tests {
         assert_eq!(first[1]["type"], 2);
         let inspector: Value = serde_json::from_str(&recording.inspector).unwrap();
         assert_eq!(inspector["console"][0]["text"], "</script>");
+    }
+
+    #[test]
+    fn reads_chunks_in_any_order_but_each_once() {
+        // A snapshot, a mouse move, a later snapshot: the page carries the chunk of the later
+        // snapshot (the end) before the one of the move (Payload::page_order).
+        let input = br#"[{"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1000},
+            {"type":3,"data":{"source":1,"positions":[]},"timestamp":2000},
+            {"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":3000}]"#;
+        let html = crate::bundle(input, &crate::Options::default())
+            .unwrap()
+            .html;
+        let element = |chunk: usize| {
+            let open = format!("data-window=\"0\" data-chunk=\"{chunk}\"");
+            let at = html.find(&open).unwrap();
+            let start = html[..at].rfind("<script").unwrap();
+            let end = at + html[at..].find("</script>").unwrap() + "</script>".len();
+            (start, &html[start..end])
+        };
+        assert!(
+            element(2).0 < element(1).0,
+            "the end comes before the middle"
+        );
+        let recording = &read_page(&html).unwrap()[0];
+        let kinds: Vec<Vec<u64>> = recording.windows[0]
+            .iter()
+            .map(|json| {
+                let events: Vec<Value> = serde_json::from_str(json).unwrap();
+                events.iter().map(|e| e["type"].as_u64().unwrap()).collect()
+            })
+            .collect();
+        assert_eq!(kinds, [vec![4, 2], vec![3], vec![4, 2]]);
+
+        let twice = html.replacen(element(1).1, &element(1).1.repeat(2), 1);
+        let err = read_page(&twice).unwrap_err().to_string();
+        assert!(err.contains("holds chunk 2 of window 1 twice"), "{err}");
+        let missing = html.replacen(element(1).1, "", 1);
+        let err = read_page(&missing).unwrap_err().to_string();
+        assert!(
+            err.contains("should hold 3 (chunks per window), but holds 2"),
+            "{err}"
+        );
     }
 
     #[test]
