@@ -20,6 +20,10 @@
  *  again for the objects). */
 const CACHE_BYTES = 32 * 1024 * 1024;
 
+/** While someone waits for chunks, the longest the loader works on them before it lets the
+ *  browser draw and handle input (a chunk takes 20 to 60 ms). */
+const WAITED_SLICE_MS = 100;
+
 class ChunkLoader extends EventTarget {
   /**
    * @param {number} recording  index of the recording in the page
@@ -51,6 +55,9 @@ class ChunkLoader extends EventTarget {
     this.background = false;
     this.running = false;
     this.stopped = false;
+    /** Ends the background yield under way, if any; when the work last resumed (pause). */
+    this.wake = null;
+    this.resumed = 0;
     /** Resolves once every chunk has been expanded; rejects if one cannot be, or the
      *  recording is closed first. */
     this.complete = new Promise((resolve, reject) => {
@@ -84,6 +91,9 @@ class ChunkLoader extends EventTarget {
   need(window, from, to) {
     if (this.has(window, from, to)) return Promise.resolve();
     const promise = new Promise((resolve, reject) => this.waiting.push({ window, from, to, resolve, reject }));
+    // (Expanding in the background may be yielding to the browser, for as long as it is busy:
+    // someone waiting does not wait for that.)
+    if (this.wake) this.wake();
     this.run();
     return promise;
   }
@@ -183,9 +193,29 @@ class ChunkLoader extends EventTarget {
     return rest >= 0 ? { window: rest, chunk: this.seen[rest].indexOf(false) } : null;
   }
 
+  /** Yields to the browser between two chunks (see yieldToBrowser). While someone waits, only
+   *  once WAITED_SLICE_MS of work have passed since the last yield: the browser, still reading
+   *  the page, can take far longer than a chunk's work before it hands back. A background
+   *  yield waits for the browser to be idle, which it is not while it reads the page: someone
+   *  starting to wait for a chunk meanwhile (need) ends it at once. */
+  async pause() {
+    if (this.waiting.length > 0) {
+      if (performance.now() - this.resumed < WAITED_SLICE_MS) return;
+      await yieldToBrowser(true);
+    } else {
+      await new Promise((resolve) => {
+        this.wake = resolve;
+        yieldToBrowser(false).then(resolve);
+      });
+      this.wake = null;
+    }
+    this.resumed = performance.now();
+  }
+
   async run() {
     if (this.running) return;
     this.running = true;
+    this.resumed = performance.now();
     try {
       for (let next = this.next(); next && !this.stopped; next = this.next()) {
         const { events, bytes } = await decodeChunk(this.recording, next.window, next.chunk);
@@ -208,7 +238,7 @@ class ChunkLoader extends EventTarget {
           return false;
         });
         this.dispatchEvent(new Event('progress'));
-        await yieldToBrowser(this.waiting.length > 0);
+        await this.pause();
       }
     } catch (error) {
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);

@@ -158,9 +158,10 @@ class Session extends EventTarget {
 
   /**
    * Puts a session time on screen from the window it belongs to, expanding what is missing
-   * first, and plays on from there when playing.
+   * first, and plays on from there when playing. `rebase`: from a new player made from the
+   * last full snapshot before the moment, even if the one there holds the moment.
    */
-  async present(time) {
+  async present(time, rebase = false) {
     const id = ++this.presenting;
     const player = this.currentPlayer;
     if (player) player.pause();
@@ -169,27 +170,30 @@ class Session extends EventTarget {
     // Playing on needs the events just after the moment too.
     const needed = this.playing ? time + 1 : time;
     const covering = this.players[window];
-    if (!covering || !covering.covers(needed)) {
+    /** Whether a new player shows the moment already. */
+    let fresh = false;
+    if (!covering || !covering.covers(needed) || rebase) {
       // (A window whose events are expanded gets its player at once.)
       const target = this.loader.chunkAt(window, needed);
       if (!this.loader.has(window, this.baseFor(window, needed), target)) this.setWaiting(`Loading ${formatClock(time)}…`);
       this.loader.focus = window;
       let made = false;
       try {
-        made = await this.prepare(window, needed);
+        made = await this.prepare(window, needed, rebase);
       } catch (error) {
         if (id !== this.presenting) return;
         throw error;
       }
       if (id !== this.presenting) return;
-      // A new player has drawn its first frame in this task; Firefox (153 ESR) can refuse
-      // rrweb's next document.open on its frame in the same task (InvalidStateError, seen when
-      // a window's player was made and then made again from another snapshot at once:
-      // setWindow then goto). Its seek waits for the next task.
-      if (made) {
+      // A new player shows the moment already, drawn in this task. To play on, it is sought
+      // again, in the next task: Firefox (153 ESR) can refuse rrweb's second document.open on
+      // a frame in the same task (InvalidStateError, seen when a window's player was made and
+      // then made again from another snapshot at once: setWindow then goto).
+      if (made && this.playing) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         if (id !== this.presenting) return;
       }
+      fresh = made && !this.playing;
     }
     // (Also when this moment took over from one still waiting.)
     this.setWaiting(null);
@@ -198,14 +202,14 @@ class Session extends EventTarget {
     this.rate = this.rateIn(this.segment, time);
     const shown = this.players[window];
     shown.setRate(this.rate);
-    shown.seek(time, this.playing);
+    if (!fresh) shown.seek(time, this.playing);
     this.lastTick = performance.now();
     this.emit('timeupdate');
   }
 
   /** present() from the clock, whose failure is reported as an 'error' event. */
-  presentLater(time) {
-    this.present(time).catch((error) => this.emit('error', error));
+  presentLater(time, rebase = false) {
+    this.present(time, rebase).catch((error) => this.emit('error', error));
   }
 
   /** Makes a window's player the one on screen. */
@@ -272,6 +276,10 @@ class Session extends EventTarget {
       this.presentLater(time);
       return;
     }
+    if (player && this.outgrown(player, time)) {
+      this.presentLater(time, true);
+      return;
+    }
     this.emit('timeupdate');
   }
 
@@ -288,25 +296,37 @@ class Session extends EventTarget {
   /**
    * Makes the window's player hold a moment: grows it to there if it holds the last full
    * snapshot before the moment, or the chunks in between are expanded or next; else makes a
-   * new one from that snapshot, which needs only the chunks from there. Resolves with whether
-   * it made a new player.
+   * new one from that snapshot, which needs only the chunks from there (always, with
+   * `rebase`). Resolves with whether it made a new player.
    */
-  async prepare(window, time) {
+  async prepare(window, time, rebase = false) {
     const loader = this.loader;
     const target = loader.chunkAt(window, time);
     const base = this.baseFor(window, time);
     const player = this.players[window];
-    const grows = player && player.base <= base && (base <= player.top + 1 || loader.has(window, player.top + 1, base - 1));
+    const grows = !rebase && player && player.base <= base && (base <= player.top + 1 || loader.has(window, player.top + 1, base - 1));
     const from = grows ? player.top + 1 : base;
     // (Chunks can be let go again before this resumes: loader.js.)
     while (!loader.has(window, from, target)) await loader.need(window, from, target);
     if (grows && this.players[window] === player) {
       this.grow(window, target);
-    } else if (!this.players[window] || !this.players[window].covers(time)) {
-      this.remake(window, base, target);
+    } else if (rebase || !this.players[window] || !this.players[window].covers(time)) {
+      this.remake(window, base, target, time);
       return true;
     }
     return false;
+  }
+
+  /** Whether a playing window's player holds more events than the loader's budget and has
+   *  played past a later full snapshot: a player made from there lets the events before it
+   *  go, so that playing on and on does not fill the memory. (rrweb itself rebuilds the page
+   *  at a full snapshot as it plays past it, so the new player costs about what that does.) */
+  outgrown(player, time) {
+    const window = this.current;
+    const loader = this.loader;
+    let held = 0;
+    for (let chunk = player.base; chunk <= player.top; chunk++) held += loader.bytes[window][chunk];
+    return held > loader.budget && this.baseFor(window, time) > player.base;
   }
 
   /** The chunk a player showing a moment starts from: the last one with a full snapshot
@@ -341,12 +361,13 @@ class Session extends EventTarget {
   }
 
   /** Makes a window's player anew from chunk `base` to chunk `top` (expanded: see prepare),
-   *  with the expanded chunks after them that grow() adds. */
-  remake(window, base, top) {
+   *  with the expanded chunks after them that grow() adds, showing session time `at` (its
+   *  first moment if not given). */
+  remake(window, base, top, at) {
     const chunks = [];
     for (let chunk = base; chunk <= top; chunk++) chunks.push(this.loader.take(window, chunk));
     const old = this.players[window];
-    const player = new WindowPlayer(this.host, this.summary.windows[window], base, chunks, this.size());
+    const player = new WindowPlayer(this.host, this.summary.windows[window], base, chunks, this.size(), at);
     this.players[window] = player;
     if (old) old.destroy();
     player.visible = window === this.current;

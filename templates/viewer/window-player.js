@@ -7,6 +7,19 @@
 // takes the next chunks as they are expanded (rrweb-player's addEvent), and works around rrweb
 // stopping one event short of the end. Its controller stays hidden: the page has its own
 // controls, timeline and clock (session.js).
+//
+// A seek redraws the moment from the last full snapshot before it (or, going forward, from the
+// moment shown) by applying the events in between at once. rrweb can apply them straight to the
+// replayed page, or build a virtual copy of the page, apply them there and write the result back
+// once. The copy costs about as much as the page is big, but spares a layout for each scroll
+// that follows a change: a seek picks whichever is faster for the changes it applies.
+
+/** Up to how many page changes and scrolls a seek applies straight to the replayed page; past
+ *  that, through rrweb's virtual copy. (Measured in Chromium on the benchmark's dashboard app,
+ *  ~20,000-node pages: the end of its 100 MB recording, 63 of them after the last snapshot,
+ *  takes 0.3 s straight and 0.75 s through the copy; with no snapshot after the first, the two
+ *  are even at about 90, and at 230 the copy is twice as fast.) */
+const DIRECT_SEEK_CHANGES = 80;
 
 class WindowPlayer {
   /**
@@ -15,8 +28,9 @@ class WindowPlayer {
    * @param {number} base          the first chunk it holds (one a player can start from)
    * @param {object[][]} chunks    the events of chunks base, base + 1, ...
    * @param {{width: number, height: number}} size
+   * @param {number} [at]          the session time to show first (its first moment if not given)
    */
-  constructor(host, window, base, chunks, size) {
+  constructor(host, window, base, chunks, size, at) {
     this.window = window;
     this.base = base;
     /** Session time of its first event: its clock's zero. */
@@ -26,6 +40,12 @@ class WindowPlayer {
     /** Draws an app's wireframes as a page (mobile.js); a web window's events pass through. */
     this.screen = new MobileScreen();
     const events = this.screen.convert(chunks.flat());
+    /** On the player's clock (ms from its first event): its full snapshots and the events a
+     *  seek pays for most, page changes and scrolls (see DIRECT_SEEK_CHANGES). */
+    this.clockStart = events.length > 0 ? events[0].timestamp : 0;
+    this.snapshotTimes = [];
+    this.changeTimes = [];
+    this.index(events);
     this.element.classList.toggle('is-mobile', this.screen.mobile);
     const Player = globalThis.rrwebPlayer.Player || globalThis.rrwebPlayer.default || globalThis.rrwebPlayer;
     this.player = new Player({
@@ -76,7 +96,9 @@ class WindowPlayer {
      *  outside its own span, while the session is still at the moment asked for, as long as
      *  the replayer has not moved since. */
     this.lastSeek = { session: this.origin, local: 0 };
-    this.seek(this.origin, false);
+    // (Drawn once, at the moment asked for: drawing it first at its start would rebuild the
+    // snapshot twice, and Firefox can refuse the second rebuild in the same task.)
+    this.seek(at === undefined ? this.origin : at, false);
     closeDocument();
   }
 
@@ -87,8 +109,34 @@ class WindowPlayer {
 
   /** Adds the next chunk's events. */
   append(events) {
-    for (const event of this.screen.convert(events)) this.player.addEvent(event);
+    const converted = this.screen.convert(events);
+    this.index(converted);
+    for (const event of converted) this.player.addEvent(event);
     this.top += 1;
+  }
+
+  /** Notes the times of the full snapshots, page changes and scrolls among some events. */
+  index(events) {
+    for (const event of events) {
+      const time = event.timestamp - this.clockStart;
+      if (event.type === 2) this.snapshotTimes.push(time);
+      else if (event.type === 3 && event.data && (event.data.source === 0 || event.data.source === 3)) {
+        this.changeTimes.push(time);
+      }
+    }
+  }
+
+  /** How many page changes and scrolls rrweb applies at once to show a moment of its clock:
+   *  those since the last full snapshot before it, or since the moment shown when that is
+   *  later (rrweb then goes on from there). */
+  changesToApply(local) {
+    let from = 0;
+    for (const time of this.snapshotTimes) if (time <= local && time > from) from = time;
+    const shown = this.replayer.getCurrentTime();
+    if (shown < local && shown > from) from = shown;
+    let count = 0;
+    for (const time of this.changeTimes) if (time >= from && time < local) count += 1;
+    return count;
   }
 
   /** Whether it holds what the window showed at a session time. (Before the window's first
@@ -126,6 +174,7 @@ class WindowPlayer {
     let offset = local;
     if (local >= this.length) offset = this.length + 1;
     else if (this.isSnapshotMoment(sessionTime)) offset = local - 0.5;
+    this.replayer.setConfig({ useVirtualDom: this.changesToApply(offset) > DIRECT_SEEK_CHANGES });
     this.player.goto(offset, play && sessionTime >= this.origin && local < this.length);
     this.lastSeek = { session: sessionTime, local: offset };
   }

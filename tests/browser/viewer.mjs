@@ -609,7 +609,8 @@ const scenarios = {
    *  used let go: seeking across a long recording (about 40 MB of events in some 50 chunks) with
    *  a budget of 4 MB shows every moment right, chunks let go being expanded again (every
    *  engine); and, in Chromium, which tells its heap (through CDP), the JS heap after that is
-   *  over 20 MB below the same page's with a budget that keeps everything, in this run. */
+   *  over 20 MB below the same page's with a budget that keeps everything, in this run. Playing
+   *  on makes the player anew from later snapshots as it goes, and shows each moment right. */
   async memory() {
     const heap = async (page) => {
       if (engine !== 'chromium') return null;
@@ -633,6 +634,33 @@ const scenarios = {
       await page.done();
       return after;
     };
+    // Played on with a 4 MB cache (the page's text changing, no one at it: all of it inactive,
+    // so played fast), across a snapshot every 400 s: the player is made anew from one once
+    // it holds more than the budget, letting what came before go, and goes on showing each
+    // moment right.
+    {
+      const page = await open(url('memory'));
+      await ready(page);
+      await page.evaluate(() => replayHtml.setCacheSize(4));
+      const made = await page.evaluate(async () => {
+        let made = 0;
+        const count = new MutationObserver((records) => {
+          for (const record of records) made += Array.from(record.addedNodes).filter((node) => node.classList && node.classList.contains('window-player')).length;
+        });
+        count.observe(document.getElementById('players'), { childList: true });
+        await replayHtml.setSkipInactive(true);
+        await replayHtml.play();
+        while (replayHtml.currentTime < 6_000_000) await new Promise((resolve) => setTimeout(resolve, 100));
+        await replayHtml.pause();
+        count.disconnect();
+        return made;
+      });
+      assert.ok(made >= 2, `playing on across 6000 s (15 snapshots) with a 4 MB cache made ${made} new players from later snapshots, not 2 or more`);
+      const step = Math.floor(await page.evaluate(() => replayHtml.currentTime) / 1000);
+      assert.match(await shownText(page), new RegExp(`^step ${step} lorem`), `paused at step ${step} after playing on`);
+      await page.done();
+    }
+
     const bounded = await across(4);
     // (Firefox and WebKit do not tell their heap to these drivers: the seeks are their check.)
     if (bounded === null) return;
