@@ -3,6 +3,7 @@
 // in each engine; then, with --big, the page of a very long recording. Prints markdown tables.
 //
 //   node scripts/bench-browser.mjs [--big BIG.json] [EXPORT.json ...]   (or: scripts/bench --browser)
+//   (--big alone measures only the big page)
 //
 // Without a recording it uses scripts/bench's cached 100 MB export and its 90 MB data-heavy one
 // (`generate_recording --shape data-heavy`: two windows, snapshots of about 20,000 nodes every
@@ -283,7 +284,8 @@ const args = process.argv.slice(2);
 let big = null;
 const bigAt = args.indexOf('--big');
 if (bigAt >= 0) [big] = args.splice(bigAt, 2).slice(1).map((file) => resolve(file));
-const exportFiles = (args.length ? args : [
+// (With --big alone, only the big page.)
+const exportFiles = (args.length || big ? args : [
   run(join(root, 'scripts/bench'), ['--print-input', '100MB', 'export']),
   run(join(root, 'scripts/bench'), ['--print-input', '90MB', 'export', 'data-heavy']),
 ]).map((file) => resolve(file));
@@ -317,91 +319,93 @@ function makePages(exportFile, index) {
   return { exportFile, files, windows, busiest, opened };
 }
 
-const recordings = exportFiles.map(makePages);
-const { chromium } = playwright();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-const version = browser.version();
-for (const recording of recordings) {
-  recording.results = Object.fromEntries(Object.keys(recording.files).map((name) => [name, []]));
-}
-try {
-  for (let load = 0; load < LOADS; load++) {
-    for (const { files, results } of recordings) {
-      for (const name of Object.keys(files)) results[name].push(await measure(browser, name, files[name]));
-    }
+if (exportFiles.length > 0) {
+  const recordings = exportFiles.map(makePages);
+  const { chromium } = playwright();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const version = browser.version();
+  for (const recording of recordings) {
+    recording.results = Object.fromEntries(Object.keys(recording.files).map((name) => [name, []]));
   }
-} finally {
-  await browser.close();
-}
-
-const number = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`bench-browser: Chromium ${version}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; median of ${LOADS} loads; load average at the end ${load()}`);
-console.log('');
-console.log('| recording | page | page MB | window shown | its events | first frame ms | × floor | × naive | seek to end ms | × naive | seek, loaded ms | × naive | JS heap MB, all expanded |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const recording of recordings) {
-  const { exportFile, files, results, windows } = recording;
-  const keys = ['firstFrame', 'seek', 'seekLoaded', 'heap', 'search'];
-  const figures = Object.fromEntries(Object.keys(files).map((name) => [name,
-    Object.fromEntries(keys.map((key) => [key, median(results[name].map((r) => r[key]))]))]));
-  recording.figures = figures;
-  // The export numbers windows; the page names them as text.
-  const shown = {
-    floor: recording.opened,
-    'naive rrweb-player': recording.busiest,
-  };
-  for (const name of Object.keys(files)) if (!(name in shown)) shown[name] = Number(results[name][0].window);
-  const { floor, 'naive rrweb-player': naive } = figures;
-  const label = `${basename(exportFile)} (${(statSync(exportFile).size / 1e6).toFixed(0)} MB)`;
-  for (const name of Object.keys(files)) {
-    const { firstFrame, seek, seekLoaded, heap: mb } = figures[name];
-    const pageMb = (statSync(files[name]).size / 1e6).toFixed(1);
-    const events = windows.get(String(shown[name]))?.length ?? windows.get(shown[name])?.length ?? '?';
-    console.log(`| ${label} | ${name} | ${pageMb} | ${shown[name]} | ${events} | ${number(firstFrame)} | ${number(firstFrame / floor.firstFrame, 2)} | ${number(firstFrame / naive.firstFrame, 2)} | ${number(seek)} | ${number(seek / naive.seek, 2)} | ${number(seekLoaded)} | ${number(seekLoaded / naive.seekLoaded, 2)} | ${number(mb)} |`);
-  }
-}
-const first = recordings[0].figures;
-const rows = first['replay-html, +100,000 rows'];
-const plain = first['replay-html'];
-console.log('');
-console.log(`With 100,000 rows more, the first frame takes ${number(rows.firstFrame / plain.firstFrame, 2)} times as long; searching the console's 50,000 messages takes ${number(rows.search)} ms.`);
-
-// replay-html's page in each engine, beside Chromium's.
-const engines = await import(pathToFileURL(join(root, 'tests/browser/engines.mjs')).href);
-const perEngine = [];
-for (const engine of engines.selectedEngines()) {
-  const why = engines.missing(engine);
-  if (why) {
-    perEngine.push(`| ${engine} | not run: ${why} | | |`);
-    continue;
-  }
-  const browser = await engines.launch(engine);
-  const loads = [];
   try {
     for (let load = 0; load < LOADS; load++) {
-      const page = await browser.newPage({ viewport: VIEWPORT, init: watchReplayHtmlReady, early: false });
-      await page.goto(pathToFileURL(recordings[0].files['replay-html']).href);
-      const firstFrame = await page.evaluate(() => window.__firstFrame);
-      const seek = await page.evaluate(replayHtmlPage.seek);
-      await page.close();
-      if (page.problems.pageErrors.length) throw new Error(`${engine}: ${page.problems.pageErrors.join('; ')}`);
-      loads.push({ firstFrame, seek: seek.ms });
+      for (const { files, results } of recordings) {
+        for (const name of Object.keys(files)) results[name].push(await measure(browser, name, files[name]));
+      }
     }
   } finally {
     await browser.close();
   }
-  const firstFrame = median(loads.map((l) => l.firstFrame));
-  const seek = median(loads.map((l) => l.seek));
-  const bound = engine === 'webkit' ? '≤ ' : '';
-  perEngine.push(`| ${engine} ${browser.version} | ${bound}${firstFrame.toFixed(0)} | ${seek.toFixed(0)} | ${(firstFrame / plain.firstFrame).toFixed(2)} / ${(seek / plain.seek).toFixed(2)} |`);
+
+  const number = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`bench-browser: Chromium ${version}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; median of ${LOADS} loads; load average at the end ${load()}`);
+  console.log('');
+  console.log('| recording | page | page MB | window shown | its events | first frame ms | × floor | × naive | seek to end ms | × naive | seek, loaded ms | × naive | JS heap MB, all expanded |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const recording of recordings) {
+    const { exportFile, files, results, windows } = recording;
+    const keys = ['firstFrame', 'seek', 'seekLoaded', 'heap', 'search'];
+    const figures = Object.fromEntries(Object.keys(files).map((name) => [name,
+      Object.fromEntries(keys.map((key) => [key, median(results[name].map((r) => r[key]))]))]));
+    recording.figures = figures;
+    // The export numbers windows; the page names them as text.
+    const shown = {
+      floor: recording.opened,
+      'naive rrweb-player': recording.busiest,
+    };
+    for (const name of Object.keys(files)) if (!(name in shown)) shown[name] = Number(results[name][0].window);
+    const { floor, 'naive rrweb-player': naive } = figures;
+    const label = `${basename(exportFile)} (${(statSync(exportFile).size / 1e6).toFixed(0)} MB)`;
+    for (const name of Object.keys(files)) {
+      const { firstFrame, seek, seekLoaded, heap: mb } = figures[name];
+      const pageMb = (statSync(files[name]).size / 1e6).toFixed(1);
+      const events = windows.get(String(shown[name]))?.length ?? windows.get(shown[name])?.length ?? '?';
+      console.log(`| ${label} | ${name} | ${pageMb} | ${shown[name]} | ${events} | ${number(firstFrame)} | ${number(firstFrame / floor.firstFrame, 2)} | ${number(firstFrame / naive.firstFrame, 2)} | ${number(seek)} | ${number(seek / naive.seek, 2)} | ${number(seekLoaded)} | ${number(seekLoaded / naive.seekLoaded, 2)} | ${number(mb)} |`);
+    }
+  }
+  const first = recordings[0].figures;
+  const rows = first['replay-html, +100,000 rows'];
+  const plain = first['replay-html'];
+  console.log('');
+  console.log(`With 100,000 rows more, the first frame takes ${number(rows.firstFrame / plain.firstFrame, 2)} times as long; searching the console's 50,000 messages takes ${number(rows.search)} ms.`);
+
+  // replay-html's page in each engine, beside Chromium's.
+  const engines = await import(pathToFileURL(join(root, 'tests/browser/engines.mjs')).href);
+  const perEngine = [];
+  for (const engine of engines.selectedEngines()) {
+    const why = engines.missing(engine);
+    if (why) {
+      perEngine.push(`| ${engine} | not run: ${why} | | |`);
+      continue;
+    }
+    const browser = await engines.launch(engine);
+    const loads = [];
+    try {
+      for (let load = 0; load < LOADS; load++) {
+        const page = await browser.newPage({ viewport: VIEWPORT, init: watchReplayHtmlReady, early: false });
+        await page.goto(pathToFileURL(recordings[0].files['replay-html']).href);
+        const firstFrame = await page.evaluate(() => window.__firstFrame);
+        const seek = await page.evaluate(replayHtmlPage.seek);
+        await page.close();
+        if (page.problems.pageErrors.length) throw new Error(`${engine}: ${page.problems.pageErrors.join('; ')}`);
+        loads.push({ firstFrame, seek: seek.ms });
+      }
+    } finally {
+      await browser.close();
+    }
+    const firstFrame = median(loads.map((l) => l.firstFrame));
+    const seek = median(loads.map((l) => l.seek));
+    const bound = engine === 'webkit' ? '≤ ' : '';
+    perEngine.push(`| ${engine} ${browser.version} | ${bound}${firstFrame.toFixed(0)} | ${seek.toFixed(0)} | ${(firstFrame / plain.firstFrame).toFixed(2)} / ${(seek / plain.seek).toFixed(2)} |`);
+  }
+  console.log('');
+  console.log(`replay-html's page of ${basename(recordings[0].exportFile)} in each engine (median of ${LOADS} loads):`);
+  console.log('');
+  console.log('| replay-html in | first frame ms | seek to end ms | / Chromium above (first frame / seek) |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of perEngine) console.log(row);
 }
-console.log('');
-console.log(`replay-html's page of ${basename(recordings[0].exportFile)} in each engine (median of ${LOADS} loads):`);
-console.log('');
-console.log('| replay-html in | first frame ms | seek to end ms | / Chromium above (first frame / seek) |');
-console.log('|---|---:|---:|---:|');
-for (const row of perEngine) console.log(row);
 
 if (big) {
   const file = join(out, 'big-replay-html.html');
