@@ -319,9 +319,12 @@ function makePages(exportFile, index) {
   return { exportFile, files, windows, busiest, opened };
 }
 
+const { chromium } = playwright();
+const number = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 if (exportFiles.length > 0) {
   const recordings = exportFiles.map(makePages);
-  const { chromium } = playwright();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
   const version = browser.version();
   for (const recording of recordings) {
@@ -337,8 +340,6 @@ if (exportFiles.length > 0) {
     await browser.close();
   }
 
-  const number = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`bench-browser: Chromium ${version}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; median of ${LOADS} loads; load average at the end ${load()}`);
   console.log('');
   console.log('| recording | page | page MB | window shown | its events | first frame ms | × floor | × naive | seek to end ms | × naive | seek, loaded ms | × naive | JS heap MB, all expanded |');

@@ -642,18 +642,21 @@ const scenarios = {
       const page = await open(url('memory'));
       await ready(page);
       await page.evaluate(() => replayHtml.setCacheSize(4));
-      const made = await page.evaluate(async () => {
-        let made = 0;
-        const count = new MutationObserver((records) => {
-          for (const record of records) made += Array.from(record.addedNodes).filter((node) => node.classList && node.classList.contains('window-player')).length;
+      // (Watched from here, a step at a time: WebDriver gives one script 30 s at most.)
+      await page.evaluate(() => {
+        window.playersMade = 0;
+        window.playersWatch = new MutationObserver((records) => {
+          for (const record of records) window.playersMade += Array.from(record.addedNodes).filter((node) => node.classList && node.classList.contains('window-player')).length;
         });
-        count.observe(document.getElementById('players'), { childList: true });
-        await replayHtml.setSkipInactive(true);
-        await replayHtml.play();
-        while (replayHtml.currentTime < 6_000_000) await new Promise((resolve) => setTimeout(resolve, 100));
-        await replayHtml.pause();
-        count.disconnect();
-        return made;
+        window.playersWatch.observe(document.getElementById('players'), { childList: true });
+      });
+      await page.evaluate(() => replayHtml.setSkipInactive(true));
+      await page.evaluate(() => replayHtml.play());
+      await page.waitForFunction(() => replayHtml.currentTime >= 6_000_000, null, { timeout: 300_000, polling: 100 });
+      await page.evaluate(() => replayHtml.pause());
+      const made = await page.evaluate(() => {
+        window.playersWatch.disconnect();
+        return window.playersMade;
       });
       assert.ok(made >= 2, `playing on across 6000 s (15 snapshots) with a 4 MB cache made ${made} new players from later snapshots, not 2 or more`);
       const step = Math.floor(await page.evaluate(() => replayHtml.currentTime) / 1000);
