@@ -614,11 +614,21 @@ async function launchWebKit(preferences) {
   process.on('exit', stop);
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
   async function call(method, path, body) {
-    const response = await fetch(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(base + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      // (Seen once in CI, under load, as a bare "fetch failed": say what became of the driver.)
+      const state = driver.exitCode !== null || driver.signalCode !== null
+        ? `exited (${driver.exitCode ?? driver.signalCode})`
+        : 'still running';
+      const said = driverErrors.trim().slice(-2000) || 'nothing';
+      throw new Error(`webkit: ${method} ${path}: ${error.cause?.message || error.message}; WebKitWebDriver ${state}, its stderr: ${said}`);
+    }
     const reply = await response.json();
     if (!response.ok) {
       const error = new Error(`webkit: ${method} ${path}: ${reply.value?.error}: ${reply.value?.message}`);
