@@ -98,6 +98,14 @@ class ChunkLoader extends EventTarget {
     return promise;
   }
 
+  /** Bytes of JSON text of chunks `from` to `to` (both included) of a window, as expanded
+   *  (whether still held or not). */
+  textBytes(window, from, to) {
+    let bytes = 0;
+    for (let chunk = from; chunk <= to; chunk++) bytes += this.bytes[window][chunk];
+    return bytes;
+  }
+
   /** The events of an expanded chunk (see has), which counts as used now. */
   take(window, chunk) {
     const key = `${window}:${chunk}`;

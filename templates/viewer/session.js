@@ -323,10 +323,8 @@ class Session extends EventTarget {
    *  at a full snapshot as it plays past it, so the new player costs about what that does.) */
   outgrown(player, time) {
     const window = this.current;
-    const loader = this.loader;
-    let held = 0;
-    for (let chunk = player.base; chunk <= player.top; chunk++) held += loader.bytes[window][chunk];
-    return held > loader.budget && this.baseFor(window, time) > player.base;
+    const held = this.loader.textBytes(window, player.base, player.top);
+    return held > this.loader.budget && this.baseFor(window, time) > player.base;
   }
 
   /** The chunk a player showing a moment starts from: the last one with a full snapshot
@@ -352,8 +350,7 @@ class Session extends EventTarget {
       return;
     }
     const chunks = loader.events[window];
-    let ahead = 0;
-    for (let chunk = loader.chunkAt(window, this.currentTime()); chunk <= player.top; chunk++) ahead += loader.bytes[window][chunk];
+    let ahead = loader.textBytes(window, loader.chunkAt(window, this.currentTime()), player.top);
     while (player.top + 1 < chunks.length && chunks[player.top + 1] && (player.top < to || ahead < loader.budget / 2)) {
       ahead += loader.bytes[window][player.top + 1];
       player.append(loader.take(window, player.top + 1));
