@@ -43,6 +43,7 @@ fn options_text(options: &Options) -> String {
         pii,
         clip,
         notes,
+        encoding,
         // How far writing has gone, and the fingerprint itself: neither changes the page's
         // content.
         progress: _,
@@ -51,7 +52,7 @@ fn options_text(options: &Options) -> String {
     let clip = format!("from {:?} to {:?}", clip.from, clip.to);
     let notes: Vec<_> = notes.iter().map(|note| (note.t, &note.text)).collect();
     format!(
-        "title {title:?}\noffline {offline}\nredaction {redaction:?}\nviewer {viewer:?}\npii {pii:?}\nclip {clip}\nnotes {notes:?}"
+        "title {title:?}\noffline {offline}\nredaction {redaction:?}\nviewer {viewer:?}\npii {pii:?}\nclip {clip}\nnotes {notes:?}\nencoding {encoding:?}"
     )
 }
 
@@ -62,9 +63,18 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The fingerprint a page records in its `<meta>`, read from the page's start.
+/// The fingerprint a page records in its `<meta>`, read from the page's start (UTF-8, or
+/// UTF-16 after its byte-order mark).
 pub fn recorded_in(page_start: &[u8]) -> Option<String> {
-    let head = String::from_utf8_lossy(page_start);
+    let head = match page_start.strip_prefix(&[0xff, 0xfe]) {
+        Some(utf16) => String::from_utf16_lossy(
+            &utf16
+                .chunks_exact(2)
+                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                .collect::<Vec<_>>(),
+        ),
+        None => String::from_utf8_lossy(page_start).into_owned(),
+    };
     let head = &head[..head.find("</head>").unwrap_or(head.len())];
     let tag = format!("<meta name=\"{META_NAME}\" content=\"");
     let start = head.find(&tag)? + tag.len();

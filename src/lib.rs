@@ -7,8 +7,10 @@
 //! 2. into a [`recording::Recording`]: windows of time-ordered rrweb events, borrowed from the
 //!    input, which [`redact`] strips of personal data when asked;
 //! 3. [`payload`] packs it for the page: a summary with the timeline [`analysis`] works out,
-//!    and the events and inspector rows compressed (gzip, then [`base122`] text);
-//! 4. [`page`] renders the page around it, with the vendored player and the viewer inlined.
+//!    and the events and inspector rows compressed with gzip;
+//! 4. [`page`] renders the page around it, with the vendored player and the viewer inlined,
+//!    the compressed data written as text ([`base122`] in a UTF-8 page, [`utf16_text`] in a
+//!    UTF-16 one).
 //!
 //! A recording can also go back out as a PostHog export ([`export`], `replay-html extract`) or
 //! be reported on ([`inspect`]); [`batch`] bundles many inputs into a folder, a page each, and
@@ -47,6 +49,7 @@ pub mod redact;
 pub mod shard;
 pub mod source;
 pub mod terminal;
+pub mod utf16_text;
 
 use std::io::Write;
 
@@ -91,6 +94,8 @@ pub struct Options {
     pub clip: clip::Clip,
     /// Notes to pin to moments of the recording (of one recording only), in its session time.
     pub notes: Vec<notes::Note>,
+    /// The page's encoding: by default, the one that makes the smaller file.
+    pub encoding: page::PageEncoding,
 }
 
 /// What bundling does about personal data the page would carry (after redaction).
@@ -117,6 +122,7 @@ impl std::fmt::Debug for Options {
             .field("fingerprint", &self.fingerprint)
             .field("clip", &self.clip)
             .field("notes", &self.notes)
+            .field("encoding", &self.encoding)
             .finish()
     }
 }
@@ -124,8 +130,9 @@ impl std::fmt::Debug for Options {
 /// A page bundled in memory.
 #[derive(Debug)]
 pub struct Bundle {
-    /// The page, one self-contained UTF-8 HTML document.
-    pub html: String,
+    /// The page, one self-contained HTML document: UTF-8, or UTF-16 with a byte-order mark
+    /// when that is smaller (see [`page::Encoding`]).
+    pub html: Vec<u8>,
     /// The format the input was read as.
     pub format: Format,
     /// Problems in the input that were recovered from, worded for the user.
@@ -140,7 +147,7 @@ pub fn bundle(input: &[u8], options: &Options) -> Result<Bundle> {
     let mut warnings = recording.warnings.clone();
     warnings.extend(write_page(&[recording], options, &mut html)?);
     Ok(Bundle {
-        html: String::from_utf8(html)?,
+        html,
         format,
         warnings,
     })
@@ -212,6 +219,7 @@ pub fn write_page(
             viewer: &options.viewer,
             fingerprint: options.fingerprint.as_deref(),
             pii: scan,
+            encoding: options.encoding,
         },
         out,
         options.progress.as_deref(),

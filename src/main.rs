@@ -164,6 +164,17 @@ struct BundleArgs {
     #[arg(long)]
     offline: bool,
 
+    /// The page's encoding. `smaller` writes a page that carries more than a few megabytes of
+    /// data as UTF-16, about 10% smaller (its data costs 3% instead of UTF-8's 14%), and a
+    /// small page as UTF-8; `utf-8` keeps every page readable by text tools.
+    #[arg(
+        long,
+        value_name = "ENCODING",
+        default_value = "smaller",
+        value_parser = PossibleValuesParser::new(["smaller", "utf-8", "utf-16"]).try_map(|s| s.parse::<replay_html::page::PageEncoding>())
+    )]
+    page_encoding: replay_html::page::PageEncoding,
+
     #[command(flatten)]
     sharing: SharingArgs,
 
@@ -621,6 +632,7 @@ impl BundleArgs {
             fingerprint: None,
             clip: self.sharing.clip(),
             notes: self.sharing.notes()?,
+            encoding: self.page_encoding,
         })
     }
 }

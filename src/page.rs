@@ -6,7 +6,6 @@
 //! page is written as it is rendered: the data blocks, most of its size, are never copied.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
@@ -29,6 +28,8 @@ const PAGE_TEMPLATE: &str = "page.html";
 const DATA_TEMPLATE: &str = "data.html";
 /// Where `page.html` puts the data: an HTML comment, which no escaped text can hold.
 const DATA_MARKER: &str = "<!-- replay-html: the data goes here -->";
+/// Where `data.html` puts a block's text, which the page writes itself, in its encoding.
+const DATA_TEXT: &str = "<!-- replay-html: the block's text goes here -->";
 
 /// The viewer's scripts, in the order they run (all in one function scope): helpers, the data
 /// and the players, the parts of the page, the API, and last the start.
@@ -83,6 +84,8 @@ pub struct PageOptions<'a> {
     pub fingerprint: Option<&'a str>,
     /// Scan the events for personal data as their chunks are written ([`Rendered::findings`]).
     pub pii: bool,
+    /// The file's encoding.
+    pub encoding: PageEncoding,
 }
 
 /// How the viewer starts; a reader can change each in the page.
@@ -221,7 +224,7 @@ pub fn parse_moment(text: &str) -> Result<f64> {
 pub fn render(
     payloads: &[Payload],
     options: &PageOptions,
-    mut out: impl Write,
+    out: impl Write,
     progress: Option<&dyn Progress>,
 ) -> Result<Rendered> {
     let mut env = Environment::new();
@@ -248,7 +251,7 @@ pub fn render(
         .iter()
         .map(|payload| json_for_script(&payload.summary))
         .collect::<Result<Vec<_>>>()?;
-    let page = env.get_template(PAGE_TEMPLATE)?.render(context! {
+    let page = context! {
         title => options.title,
         content_security_policy => content_security_policy(
             &[head_script.as_str(), scripts[0].as_str(), scripts[1].as_str()],
@@ -267,15 +270,22 @@ pub fn render(
         summaries => summaries,
         data => DATA_MARKER,
         scripts => scripts,
-    })?;
-    let (head, tail) = match page.split_once(DATA_MARKER) {
-        Some((head, tail)) if !tail.contains(DATA_MARKER) => (head, tail),
-        _ => bail!("the page template must say once where the data goes ({{{{ data }}}})"),
     };
-    out.write_all(head.as_bytes())?;
+    // The page as it is around its data (a UTF-16 page has no charset `<meta>`: its byte-order
+    // mark says what it is).
+    let render_page = |utf16: bool| -> Result<(String, String)> {
+        let page = env
+            .get_template(PAGE_TEMPLATE)?
+            .render(context! { utf16 => utf16, ..page.clone() })?;
+        match page.split_once(DATA_MARKER) {
+            Some((head, tail)) if !tail.contains(DATA_MARKER) => {
+                Ok((head.to_owned(), tail.to_owned()))
+            }
+            _ => bail!("the page template must say once where the data goes ({{{{ data }}}})"),
+        }
+    };
+    let (mut head, mut tail) = render_page(options.encoding == PageEncoding::Utf16)?;
     let data = env.get_template(DATA_TEMPLATE)?;
-    let mut problems = Vec::new();
-    let mut findings = Vec::new();
     if let Some(progress) = progress {
         progress.start(
             payloads
@@ -285,38 +295,51 @@ pub fn render(
                 .sum(),
         );
     }
-    for (r, payload) in payloads.iter().enumerate() {
+    let mut batches: Vec<Batches> = payloads
+        .iter()
+        .map(|payload| Batches::new(&payload.chunks, payload.page_order(), options.pii))
+        .collect();
+    // The first batch is packed before anything is written: it tells how well the data
+    // compresses, and so which encoding makes the smaller page.
+    let mut first = batches.first_mut().and_then(Iterator::next).transpose()?;
+    let encoding = match options.encoding {
+        PageEncoding::Utf8 => Encoding::Utf8,
+        PageEncoding::Utf16 => Encoding::Utf16,
+        PageEncoding::Smaller => {
+            let (bytes, elements) = estimate_data(payloads, first.as_deref().unwrap_or_default());
+            let encoding = Encoding::smaller_for(&[&head, &tail], bytes, elements);
+            if encoding == Encoding::Utf16 {
+                (head, tail) = render_page(true)?;
+            }
+            encoding
+        }
+    };
+    let mut file = PageFile::new(out, encoding)?;
+    file.text(&head)?;
+    let mut problems = Vec::new();
+    let mut findings = Vec::new();
+    for ((r, payload), batches) in payloads.iter().enumerate().zip(&mut batches) {
         // What the chunks met, by chunk: told window by window and in event order, whatever
         // the order the page carries them in.
         let mut met: Vec<(Vec<String>, Vec<crate::pii::Finding>)> = Vec::new();
         met.resize_with(payload.chunks.len(), Default::default);
-        pack_in_order(
-            &payload.chunks,
-            &payload.page_order(),
-            options.pii,
-            |i, packed| {
+        for batch in first.take().map(Ok).into_iter().chain(batches) {
+            let batch = batch?;
+            let texts: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|(_, packed)| encoding.block_text(&packed.block.gz))
+                .collect();
+            for ((i, packed), text) in batch.into_iter().zip(texts) {
                 let chunk = &payload.chunks[i];
-                let Packed {
-                    block,
-                    problems: chunk_problems,
-                    findings: chunk_findings,
-                } = packed;
-                data.render_captured_to(
-                    context! {
-                        recording => r,
-                        window => chunk.window,
-                        chunk => chunk.index,
-                        text => Value::from(block.text),
-                    },
-                    &mut out,
-                )?;
-                met[i] = (chunk_problems, chunk_findings);
+                let element =
+                    context! { recording => r, window => chunk.window, chunk => chunk.index };
+                file.data_element(&data, element, &text)?;
+                met[i] = (packed.problems, packed.findings);
                 if let Some(progress) = progress {
                     progress.advance(chunk.input_bytes());
                 }
-                Ok(())
-            },
-        )?;
+            }
+        }
         for (chunk_problems, chunk_findings) in met {
             problems.extend(chunk_problems);
             findings.extend(chunk_findings);
@@ -324,19 +347,21 @@ pub fn render(
         // The inspector's rows after the events: the viewer reads them once the first frame is
         // drawn, and a big block read before that frame would hold it back (the browser draws
         // nothing while it reads one element's text).
-        data.render_captured_to(
-            context! { recording => r, inspector => true, text => Value::from(Arc::clone(&payload.inspector.text)) },
-            &mut out,
+        file.data_element(
+            &data,
+            context! { recording => r, inspector => true },
+            &encoding.block_text(&payload.inspector.gz),
         )?;
         if let Some(outliers) = &payload.outliers {
-            data.render_captured_to(
-                context! { recording => r, outliers => true, text => Value::from(Arc::clone(&outliers.text)) },
-                &mut out,
+            file.data_element(
+                &data,
+                context! { recording => r, outliers => true },
+                &encoding.block_text(&outliers.gz),
             )?;
         }
     }
-    out.write_all(tail.as_bytes())?;
-    out.flush()?;
+    file.text(&tail)?;
+    file.out.flush()?;
     Ok(Rendered {
         warnings: payload::summarize_warnings(problems),
         findings,
@@ -353,27 +378,200 @@ pub struct Rendered {
     pub findings: Vec<crate::pii::Finding>,
 }
 
-/// Compresses chunks on all cores and hands each (its index in `chunks`) to `write` in the
-/// given order, a batch at a time: a few chunks for each core keep them all busy, and memory
-/// holds only those. (A batch is a rayon `par_iter`, whose waiting threads help with the work:
-/// nothing blocks a thread of the pool, which may itself be bundling many pages at once.)
-fn pack_in_order(
-    chunks: &[Chunk],
-    order: &[usize],
+/// A recording's chunks compressed on all cores, a batch at a time, in the order the page
+/// carries them, each with its index in `chunks`: a few chunks for each core keep them all
+/// busy, and memory holds only those. (A batch is a rayon `par_iter`, whose waiting threads
+/// help with the work: nothing blocks a thread of the pool, which may itself be bundling many
+/// pages at once.)
+struct Batches<'p> {
+    chunks: &'p [Chunk<'p>],
+    order: std::vec::IntoIter<usize>,
     scan: bool,
-    mut write: impl FnMut(usize, Packed) -> Result<()>,
-) -> Result<()> {
-    let batch = 4 * rayon::current_num_threads();
-    for indices in order.chunks(batch) {
-        let packed: Vec<_> = indices
-            .par_iter()
-            .map(|&i| chunks[i].pack(scan))
-            .collect::<Result<_>>()?;
-        for (&i, packed) in indices.iter().zip(packed) {
-            write(i, packed)?;
+}
+
+impl<'p> Batches<'p> {
+    fn new(chunks: &'p [Chunk<'p>], order: Vec<usize>, scan: bool) -> Batches<'p> {
+        Batches {
+            chunks,
+            order: order.into_iter(),
+            scan,
         }
     }
-    Ok(())
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Result<Vec<(usize, Packed)>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let indices: Vec<usize> = self
+            .order
+            .by_ref()
+            .take(4 * rayon::current_num_threads())
+            .collect();
+        if indices.is_empty() {
+            return None;
+        }
+        Some(
+            indices
+                .into_par_iter()
+                .map(|i| Ok((i, self.chunks[i].pack(self.scan)?)))
+                .collect(),
+        )
+    }
+}
+
+/// Which encoding a page is written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PageEncoding {
+    /// The one that makes the smaller file: UTF-16 once the data is a few megabytes.
+    #[default]
+    Smaller,
+    Utf8,
+    Utf16,
+}
+
+impl std::str::FromStr for PageEncoding {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<PageEncoding> {
+        match text.to_ascii_lowercase().as_str() {
+            "smaller" => Ok(PageEncoding::Smaller),
+            "utf-8" | "utf8" => Ok(PageEncoding::Utf8),
+            "utf-16" | "utf16" => Ok(PageEncoding::Utf16),
+            _ => bail!("{text:?} is not a page encoding: use smaller, utf-8 or utf-16"),
+        }
+    }
+}
+
+/// How a page's text is stored in its file.
+///
+/// Most of a big page is its data blocks: compressed bytes, written as text. UTF-8 text can
+/// carry at most 7 bits in a byte, so a UTF-8 page carries them as [`base122`](crate::base122),
+/// 8 bytes for 7 (+14%). UTF-16 text carries nearly 16 bits in two bytes, so a UTF-16 page
+/// carries them as [`utf16_text`](crate::utf16_text) (+3%), but every other character (the
+/// player, the viewer, the summaries: about 700 KB then) takes two bytes. A UTF-16 page starts
+/// with a byte-order mark, which a browser trusts over any charset a server names, so it
+/// opens from any host as from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+impl Encoding {
+    /// The encoding that makes the smaller page, for its text (the page's markup, scripts and
+    /// summaries) and about this many bytes of compressed data in this many data elements.
+    fn smaller_for(text: &[&str], data_bytes: u64, data_elements: usize) -> Encoding {
+        // The markup of one data element (data.html), about.
+        const ELEMENT_CHARACTERS: u64 = 130;
+        let markup = ELEMENT_CHARACTERS * data_elements as u64;
+        let utf8_text: u64 = text.iter().map(|t| t.len() as u64).sum::<u64>() + markup;
+        let utf16_units: u64 = text
+            .iter()
+            .map(|t| t.encode_utf16().count() as u64)
+            .sum::<u64>()
+            + markup;
+        let utf8 = utf8_text + data_bytes * 8 / 7;
+        let utf16 = 2 * utf16_units + data_bytes * 1031 / 1000;
+        if utf16 < utf8 {
+            Encoding::Utf16
+        } else {
+            Encoding::Utf8
+        }
+    }
+
+    /// The encoding's name, as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16 => "UTF-16",
+        }
+    }
+
+    /// The page's bytes for a data block's compressed bytes.
+    pub fn block_text(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Encoding::Utf8 => crate::base122::encode(data).into_bytes(),
+            Encoding::Utf16 => crate::utf16_text::encode(data),
+        }
+    }
+
+    /// A data block's compressed bytes, back from its text as a reader of the page has it;
+    /// `None` if it is not such text.
+    pub fn block_bytes(self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            Encoding::Utf8 => crate::base122::decode(text.trim()),
+            Encoding::Utf16 => crate::utf16_text::decode(text),
+        }
+    }
+}
+
+/// How many bytes of compressed data a page will carry, in how many data elements, told from
+/// its first batch of chunks before the rest is compressed: the blocks packed so far as they
+/// are, the other chunks at the same ratio to their events.
+fn estimate_data(payloads: &[Payload], first: &[(usize, Packed)]) -> (u64, usize) {
+    let (packed_in, packed_out) = first.iter().fold((0, 0), |(i, o), (c, packed)| {
+        (
+            i + payloads[0].chunks[*c].input_bytes(),
+            o + packed.block.gz.len() as u64,
+        )
+    });
+    let all_in: u64 = payloads
+        .iter()
+        .flat_map(|p| &p.chunks)
+        .map(Chunk::input_bytes)
+        .sum();
+    let rest = (all_in - packed_in) as f64 * packed_out as f64 / packed_in.max(1) as f64;
+    let blocks = payloads
+        .iter()
+        .flat_map(|p| std::iter::once(&p.inspector).chain(&p.outliers));
+    let bytes = packed_out + rest as u64 + blocks.clone().map(|b| b.gz.len() as u64).sum::<u64>();
+    let elements = payloads.iter().map(|p| p.chunks.len()).sum::<usize>() + blocks.count();
+    (bytes, elements)
+}
+
+/// The page's file: text written in the page's encoding, a UTF-16 page after its byte-order
+/// mark.
+struct PageFile<W> {
+    out: W,
+    encoding: Encoding,
+}
+
+impl<W: Write> PageFile<W> {
+    fn new(mut out: W, encoding: Encoding) -> Result<PageFile<W>> {
+        if encoding == Encoding::Utf16 {
+            out.write_all(&[0xff, 0xfe])?;
+        }
+        Ok(PageFile { out, encoding })
+    }
+
+    fn text(&mut self, text: &str) -> Result<()> {
+        match self.encoding {
+            Encoding::Utf8 => self.out.write_all(text.as_bytes())?,
+            Encoding::Utf16 => {
+                let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                self.out.write_all(&bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One data element (`data.html` with `element`'s attributes) around a block's text,
+    /// already in the page's encoding ([`Encoding::block_text`]).
+    fn data_element(
+        &mut self,
+        template: &minijinja::Template,
+        element: Value,
+        text: &[u8],
+    ) -> Result<()> {
+        let markup = template.render(context! { text => DATA_TEXT, ..element })?;
+        let Some((open, close)) = markup.split_once(DATA_TEXT) else {
+            bail!("the data template must say where the block's text goes ({{{{ text }}}})");
+        };
+        self.text(open)?;
+        self.out.write_all(text)?;
+        self.text(close)
+    }
 }
 
 /// The page's Content-Security-Policy, composed here and nowhere else.
@@ -539,6 +737,31 @@ mod tests {
         assert_eq!(parse_speed("1.5").unwrap(), 1.5);
         assert_eq!(parse_speed("16x").unwrap(), 16.0);
         assert!(parse_speed("5").is_err() && parse_speed("fast").is_err());
+    }
+
+    #[test]
+    fn writes_a_page_in_utf16_once_its_data_outweighs_its_text_doubled() {
+        // 400 kB of text: UTF-16 adds 400 kB to it, and saves 11% of the data.
+        let text = "x".repeat(400_000);
+        let choose = |data_bytes| Encoding::smaller_for(&[&text], data_bytes, 10);
+        assert_eq!(choose(300_000), Encoding::Utf8);
+        assert_eq!(choose(3_000_000), Encoding::Utf8);
+        assert_eq!(choose(4_000_000), Encoding::Utf16);
+        // Text beyond ASCII costs UTF-8 more: "é" is two bytes in either.
+        let accented = "é".repeat(200_000);
+        assert_eq!(
+            Encoding::smaller_for(&[&accented], 300_000, 10),
+            Encoding::Utf16
+        );
+    }
+
+    #[test]
+    fn each_encoding_reads_back_its_own_block_text() {
+        let data: Vec<u8> = (0..=255).chain([b'<', 0, b'\r']).collect();
+        let utf8 = String::from_utf8(Encoding::Utf8.block_text(&data)).unwrap();
+        assert_eq!(Encoding::Utf8.block_bytes(&utf8).unwrap(), data);
+        let utf16 = crate::input::bundle::utf16_text(&Encoding::Utf16.block_text(&data));
+        assert_eq!(Encoding::Utf16.block_bytes(&utf16).unwrap(), data);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! - a [`Summary`], small plain JSON the viewer reads first: who, when, how long, the windows,
 //!   and the timeline (segments and markers);
-//! - data blocks, each JSON text compressed with gzip and written as text with [`base122`]:
+//! - data blocks, each JSON text compressed with gzip (the page writes them as text):
 //!   the inspector's rows, and each window's events cut into chunks.
 //!
 //! A window's first chunk ends with its first full snapshot, so the viewer can draw the first
@@ -12,14 +12,11 @@
 //! Times in the summary are milliseconds from the recording's first event ("session time"),
 //! except `startTimestamp`, which is the epoch time of that event.
 
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::analysis::{self, Analyzer, Inspector, Marker, Segment};
-use crate::base122;
 use crate::recording::{Event, Recording, Window, event_type};
 
 /// Version of the payload layout, read by the viewer and by tools that take bundles apart.
@@ -187,10 +184,11 @@ impl Chunk<'_> {
     }
 }
 
-/// JSON text, gzip-compressed, as [`base122`] text (shared, so the page can take it uncopied).
+/// JSON text, gzip-compressed; the page writes it as text in its own encoding
+/// ([`crate::page::Encoding`]).
 #[derive(Debug)]
 pub struct Block {
-    pub text: Arc<str>,
+    pub gz: Vec<u8>,
 }
 
 impl<'r> Payload<'r> {
@@ -461,7 +459,7 @@ pub fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
 }
 
 /// gzip (libdeflate; no name and a zero time in the header, so output is reproducible) of
-/// some JSON text, as [`base122`] text.
+/// some JSON text.
 fn pack(json: &[u8]) -> Result<Block> {
     let level = libdeflater::CompressionLvl::new(COMPRESSION_LEVEL)
         .map_err(|e| anyhow::anyhow!("no compression level {COMPRESSION_LEVEL}: {e:?}"))?;
@@ -472,15 +470,16 @@ fn pack(json: &[u8]) -> Result<Block> {
         .map_err(|e| anyhow::anyhow!("{e:?}"))
         .context("could not compress the page's data")?;
     gz.truncate(written);
-    Ok(Block {
-        text: base122::encode(&gz).into(),
-    })
+    Ok(Block { gz })
 }
 
-/// The JSON text of a block written by the page (`Chunk::pack`), back from its base-122 text.
-pub fn unpack(text: &str) -> Result<String> {
+/// The JSON text of a block written by the page (`Chunk::pack`), back from its text in the
+/// page's encoding.
+pub fn unpack(text: &str, encoding: crate::page::Encoding) -> Result<String> {
     use std::io::Read;
-    let gz = base122::decode(text.trim()).context("the data is not base-122 text")?;
+    let gz = encoding
+        .block_bytes(text)
+        .with_context(|| format!("the data is not {} data text", encoding.name()))?;
     let mut json = String::new();
     flate2::read::GzDecoder::new(gz.as_slice())
         .read_to_string(&mut json)
@@ -592,7 +591,14 @@ mod tests {
         assert_eq!(chunk_events, [2, 1]);
         assert!(s.windows[0].chunks[0].snapshot && !s.windows[0].chunks[1].snapshot);
         let block = payload.chunks[0].pack(false).unwrap().block;
-        let first: Vec<Value> = serde_json::from_str(&unpack(&block.text).unwrap()).unwrap();
+        let first: Vec<Value> = serde_json::from_str(
+            &unpack(
+                &String::from_utf8(crate::page::Encoding::Utf8.block_text(&block.gz)).unwrap(),
+                crate::page::Encoding::Utf8,
+            )
+            .unwrap(),
+        )
+        .unwrap();
         assert_eq!(first.len(), 2);
         assert_eq!(first[1]["data"]["x"], "é");
         assert!(first[1].get("windowId").is_none());

@@ -244,8 +244,7 @@ fn session_picks_one_recording_of_many_captures() {
     // Without --session, the captures make one page listing both sessions.
     let both = dir.path().join("both.html");
     common::bundle(&captures, &both);
-    let html = fs::read_to_string(&both).unwrap();
-    let recordings = replay_html::input::bundle::read_page(&html).unwrap();
+    let recordings = replay_html::input::bundle::read_page_file(&fs::read(&both).unwrap()).unwrap();
     let ids: Vec<&str> = recordings
         .iter()
         .map(|r| r.summary["sessionId"].as_str().unwrap())

@@ -267,7 +267,7 @@ fn a_page_reads_back_to_the_session_it_holds() {
     let (_, reference) = read("export-2023-04-28-uuid-windows.json");
     let export = fs::read(common::fixture("real/export-2023-04-28-uuid-windows.json")).unwrap();
     let page = replay_html::bundle(&export, &replay_html::Options::default()).unwrap();
-    let input = Input::new(page.html.into_bytes()).unwrap();
+    let input = Input::new(page.html).unwrap();
     let (format, recording) = input.read().unwrap();
     assert_eq!(format, Format::Page);
     assert_eq!(recording.session_id, reference.session_id);

@@ -123,9 +123,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let bomb = latin1(&bomb.finish().unwrap());
 
     // A page of two windows, and the ways mail and chat damage one.
-    let page = replay_html::bundle(&export, &replay_html::Options::default())
-        .unwrap()
-        .html;
+    let page = String::from_utf8(
+        replay_html::bundle(&export, &replay_html::Options::default())
+            .unwrap()
+            .html,
+    )
+    .unwrap();
     let last_chunk = page.rfind("data-chunk=").unwrap();
     let cut_in_data = page.as_bytes()[..last_chunk + 200].to_vec();
     let cut_before_end = page.as_bytes()[..page.len() - 20].to_vec();

@@ -190,6 +190,88 @@ fn mobile_pages_round_trip_byte_for_byte() {
     assert_eq!(extracted, values(&rec, 0));
 }
 
+/// Screenshot mode carries images that are compressed already (JPEG, WebP, PNG): a page that
+/// holds them, UTF-16 as a page of this much data is written, costs at most 5% more than the
+/// images' own bytes beside what any page holds (the player and the viewer, 0.8 MB in UTF-16),
+/// and gives them back byte for byte.
+#[test]
+fn screenshots_cost_the_page_at_most_5_percent_over_their_bytes() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    // 100 frames of 40 kB that do not compress, one a second.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 24) as u8
+    };
+    let (frames, frame_bytes) = (100u64, 40_000);
+    let window = "0191c63b-1a2b-7c3d-8e4f-a1b2c3d4e5f6";
+    let start = 1_725_607_643_000u64;
+    let mut lines = vec![
+        serde_json::json!({"type": 4, "data": {"href": "Home", "width": 360, "height": 640}, "timestamp": start, "windowId": window}).to_string(),
+    ];
+    for frame in 0..frames {
+        let image: Vec<u8> = (0..frame_bytes).map(|_| random()).collect();
+        let url = format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&image)
+        );
+        // The first in a full snapshot, the others as updates of it, as the SDKs send them.
+        let wireframe = serde_json::json!({"id": 1, "x": 0, "y": 0, "width": 360, "height": 640, "type": "screenshot", "base64": url});
+        let (kind, data) = match frame {
+            0 => (
+                2,
+                serde_json::json!({"wireframes": [wireframe], "initialOffset": {"top": 0, "left": 0}}),
+            ),
+            _ => (
+                3,
+                serde_json::json!({"source": 0, "updates": [{"wireframe": wireframe}]}),
+            ),
+        };
+        lines.push(serde_json::json!({"type": kind, "data": data, "timestamp": start + 1000 * frame, "windowId": window}).to_string());
+    }
+    let (all, first) = (dir.path().join("all.jsonl"), dir.path().join("first.jsonl"));
+    fs::write(&all, lines.join("\n")).unwrap();
+    fs::write(&first, lines[..2].join("\n")).unwrap();
+    let page = |input: &Path, name: &str, options: &[&str]| {
+        let out = dir.path().join(name);
+        bundle_with(&[input], &out, options);
+        fs::read(&out).unwrap()
+    };
+    let whole = page(&all, "all.html", &[]);
+    assert!(whole.starts_with(&[0xff, 0xfe]), "the page is not UTF-16");
+    let one = page(&first, "first.html", &["--page-encoding", "utf-16"]);
+    let more_images = ((frames - 1) * frame_bytes as u64) as f64;
+    let cost = (whole.len() - one.len()) as f64 / more_images;
+    assert!(
+        cost <= 1.05,
+        "99 more screenshots cost {cost:.3} times their bytes"
+    );
+
+    let export = dir.path().join("export.json");
+    run_ok(&[
+        "extract",
+        path(&dir.path().join("all.html")),
+        "-o",
+        path(&export),
+    ]);
+    assert!(
+        whole == page(&export, "again.html", &[]),
+        "the page of the extracted export differs"
+    );
+
+    // In UTF-8, the same screenshots cost base-122's 8 bytes for 7.
+    let whole = page(&all, "all-utf8.html", &["--page-encoding", "utf-8"]);
+    let one = page(&first, "first-utf8.html", &["--page-encoding", "utf-8"]);
+    let cost = (whole.len() - one.len()) as f64 / more_images;
+    assert!(
+        (1.12..1.2).contains(&cost),
+        "in UTF-8, {cost:.3} times their bytes"
+    );
+}
+
 fn inspect(name: &str) -> Value {
     let output = run_ok(&[
         "inspect",

@@ -310,6 +310,7 @@ fn the_scan_while_bundling_finds_what_the_scan_of_the_recording_finds() {
             viewer: &viewer,
             fingerprint: None,
             pii: true,
+            encoding: page::PageEncoding::Smaller,
         };
         let rendered = page::render(&[payload], &options, Vec::new(), None).unwrap();
         let found = pii::in_order(pii::person(&recording), rendered.findings);

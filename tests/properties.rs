@@ -258,7 +258,7 @@ proptest! {
         let windows = recording.timeline().windows.len();
         let mut html = Vec::new();
         replay_html::write_page(&[recording], &options, &mut html).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
-        let page = replay_html::input::bundle::read_page(std::str::from_utf8(&html).unwrap()).unwrap();
+        let page = replay_html::input::bundle::read_page_file(&html).unwrap();
         prop_assert_eq!(page[0].windows.len(), windows);
     }
 }

@@ -141,6 +141,7 @@ fn pages_of(scenario: &str) -> &'static [&'static str] {
     match scenario {
         "header" | "markers" | "console" | "network" | "events" | "links" | "windows"
         | "keyboard" | "contrast" | "screenshots" => &["default"],
+        "encodings" => &["default", "utf16"],
         "loading" => &["long"],
         "fallbacks" => &["default", "long"],
         "jumps" => &["snapshots"],
@@ -175,6 +176,7 @@ fn make_page(dir: &Path, name: &str) -> PathBuf {
         ),
         "light" => page(dir, name, &[real()], &["--theme", "light", "--autoplay"]),
         "embed" => page(dir, name, &[real()], &["--embed"]),
+        "utf16" => page(dir, name, &[real()], &["--page-encoding", "utf-16"]),
         "collection" => page(
             dir,
             name,
@@ -270,6 +272,13 @@ fn header_markers_timeline_and_contrast() {
             names.push("screenshots");
         }
         scenarios(&names);
+    }
+}
+
+#[test]
+fn a_utf16_page_from_a_file_and_from_a_server() {
+    if browser_available() {
+        scenarios(&["encodings"]);
     }
 }
 

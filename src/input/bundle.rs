@@ -17,6 +17,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::page::Encoding;
 use crate::payload::{self, FORMAT_VERSION};
 
 /// What a page carries of one recording.
@@ -48,8 +49,37 @@ pub fn is_page(text: &str) -> bool {
 /// The start of every error about a page that is not whole.
 pub const CUT_SHORT: &str = "the page is cut short or damaged";
 
-/// Reads the recordings of a page, in order.
-pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
+/// Reads the recordings of a page, in order, from its file's bytes: UTF-8, or UTF-16 after a
+/// byte-order mark.
+pub fn read_page_file(bytes: &[u8]) -> Result<Vec<PageRecording>> {
+    match bytes.strip_prefix(&[0xff, 0xfe]) {
+        Some(utf16) => read_page(&utf16_text(utf16), Encoding::Utf16),
+        None => {
+            let utf8 = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            let text = std::str::from_utf8(utf8)
+                .context("it is neither UTF-8 nor UTF-16 (with a byte-order mark) text")?;
+            read_page(text, Encoding::Utf8)
+        }
+    }
+}
+
+/// UTF-16LE bytes (after the byte-order mark) as text. A damaged character, or a last odd
+/// byte of a file cut short, reads as U+FFFD, for the page's reader to tell what is damaged.
+pub fn utf16_text(bytes: &[u8]) -> String {
+    let pairs = bytes.chunks_exact(2);
+    let cut = !pairs.remainder().is_empty();
+    let units: Vec<u16> = pairs
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let mut text = String::from_utf16_lossy(&units);
+    if cut {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    text
+}
+
+/// Reads the recordings of a page, in order, from its text and the encoding its file was in.
+pub fn read_page(text: &str, encoding: Encoding) -> Result<Vec<PageRecording>> {
     let normalized;
     let text = if text.contains('\r') {
         normalized = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -57,7 +87,7 @@ pub fn read_page(text: &str) -> Result<Vec<PageRecording>> {
     } else {
         text
     };
-    let recordings = read_elements(text)?;
+    let recordings = read_elements(text, encoding)?;
     let whole = text.trim_end().ends_with("</html>");
     for (r, recording) in recordings.iter().enumerate() {
         let expected = chunk_counts(&recording.summary);
@@ -143,7 +173,7 @@ pub fn outliers(page: &PageRecording) -> Result<Outliers<'_>> {
 
 /// Reads the recordings of a page's elements, in order, as far as they go. (A recording's
 /// chunks may come in any order: the page puts those the viewer needs first first.)
-fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
+fn read_elements(text: &str, encoding: Encoding) -> Result<Vec<PageRecording>> {
     let mut recordings: Vec<PageRecording> = Vec::new();
     // Each recording's chunks as they are found, by window and chunk, as its summary lists them.
     let mut slots: Vec<Vec<Vec<Option<String>>>> = Vec::new();
@@ -192,7 +222,7 @@ fn read_elements(text: &str) -> Result<Vec<PageRecording>> {
         let recording = recordings.get_mut(r).with_context(|| {
             format!("it has data for recording {r} before that recording's summary")
         })?;
-        let json = payload::unpack(element.content).with_context(|| {
+        let json = payload::unpack(element.content, encoding).with_context(|| {
             format!(
                 "{CUT_SHORT}: the data of recording {} does not decompress",
                 r + 1
@@ -303,6 +333,7 @@ impl<'a> Iterator for Elements<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::PageEncoding;
 
     #[test]
     fn reads_back_what_the_bundler_wrote() {
@@ -310,17 +341,42 @@ mod tests {
             {"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1000,"windowId":"a"},
             {"type":6,"data":{"plugin":"rrweb/console@1","payload":{"level":"error","payload":["\"</script>\""]}},"timestamp":1200,"windowId":"a"},
             {"type":2,"data":{"node":{}},"timestamp":1500,"windowId":"b"}]"#;
-        let bundle = crate::bundle(input, &crate::Options::default()).unwrap();
-        assert!(is_page(&bundle.html));
-        let recordings = read_page(&bundle.html).unwrap();
-        assert_eq!(recordings.len(), 1);
-        let recording = &recordings[0];
-        assert_eq!(recording.summary["windows"][1]["id"], "b");
-        assert_eq!(recording.windows.len(), 2);
-        let first: Vec<Value> = serde_json::from_str(&recording.windows[0][0]).unwrap();
-        assert_eq!(first[1]["type"], 2);
-        let inspector: Value = serde_json::from_str(&recording.inspector).unwrap();
-        assert_eq!(inspector["console"][0]["text"], "</script>");
+        for encoding in [PageEncoding::Utf8, PageEncoding::Utf16] {
+            let options = crate::Options {
+                encoding,
+                ..Default::default()
+            };
+            let html = crate::bundle(input, &options).unwrap().html;
+            let text = match encoding {
+                PageEncoding::Utf16 => utf16_text(html.strip_prefix(&[0xff, 0xfe]).unwrap()),
+                _ => String::from_utf8(html.clone()).unwrap(),
+            };
+            assert!(is_page(&text), "{encoding:?}");
+            let recordings = read_page_file(&html).unwrap();
+            assert_eq!(recordings.len(), 1);
+            let recording = &recordings[0];
+            assert_eq!(recording.summary["windows"][1]["id"], "b");
+            assert_eq!(recording.windows.len(), 2);
+            let first: Vec<Value> = serde_json::from_str(&recording.windows[0][0]).unwrap();
+            assert_eq!(first[1]["type"], 2);
+            let inspector: Value = serde_json::from_str(&recording.inspector).unwrap();
+            assert_eq!(inspector["console"][0]["text"], "</script>");
+        }
+    }
+
+    #[test]
+    fn refuses_a_utf16_page_cut_short_or_damaged() {
+        let input = br#"[{"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1000}]"#;
+        let options = crate::Options {
+            encoding: PageEncoding::Utf16,
+            ..Default::default()
+        };
+        let html = crate::bundle(input, &options).unwrap().html;
+        let at = html.len() / 2 + 1;
+        for damaged in [html[..html.len() - 1].to_vec(), html[..at].to_vec()] {
+            let err = read_page_file(&damaged).unwrap_err().to_string();
+            assert!(err.contains(CUT_SHORT), "{err}");
+        }
     }
 
     #[test]
@@ -330,9 +386,11 @@ mod tests {
         let input = br#"[{"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1000},
             {"type":3,"data":{"source":1,"positions":[]},"timestamp":2000},
             {"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":3000}]"#;
-        let html = crate::bundle(input, &crate::Options::default())
-            .unwrap()
-            .html;
+        let options = crate::Options {
+            encoding: PageEncoding::Utf8,
+            ..Default::default()
+        };
+        let html = String::from_utf8(crate::bundle(input, &options).unwrap().html).unwrap();
         let element = |chunk: usize| {
             let open = format!("data-window=\"0\" data-chunk=\"{chunk}\"");
             let at = html.find(&open).unwrap();
@@ -344,7 +402,7 @@ mod tests {
             element(2).0 < element(1).0,
             "the end comes before the middle"
         );
-        let recording = &read_page(&html).unwrap()[0];
+        let recording = &read_page(&html, Encoding::Utf8).unwrap()[0];
         let kinds: Vec<Vec<u64>> = recording.windows[0]
             .iter()
             .map(|json| {
@@ -355,10 +413,10 @@ mod tests {
         assert_eq!(kinds, [vec![4, 2], vec![3], vec![4, 2]]);
 
         let twice = html.replacen(element(1).1, &element(1).1.repeat(2), 1);
-        let err = read_page(&twice).unwrap_err().to_string();
+        let err = read_page(&twice, Encoding::Utf8).unwrap_err().to_string();
         assert!(err.contains("holds chunk 2 of window 1 twice"), "{err}");
         let missing = html.replacen(element(1).1, "", 1);
-        let err = read_page(&missing).unwrap_err().to_string();
+        let err = read_page(&missing, Encoding::Utf8).unwrap_err().to_string();
         assert!(
             err.contains("should hold 3 (chunks per window), but holds 2"),
             "{err}"
@@ -369,7 +427,11 @@ mod tests {
     fn refuses_a_page_that_is_not_a_bundle() {
         assert!(!is_page("<!doctype html><title>x</title>"));
         assert!(!is_page(&"é".repeat(5000)));
-        let err = read_page("<!doctype html><script>alert(1)</script></html>").unwrap_err();
+        let err = read_page(
+            "<!doctype html><script>alert(1)</script></html>",
+            Encoding::Utf8,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("holds no recording"), "{err}");
     }
 }

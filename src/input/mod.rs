@@ -28,6 +28,7 @@ use serde_json::value::RawValue;
 
 pub use container::Container;
 
+use crate::page::Encoding;
 use crate::recording::{Metadata, Recording, RecordingBuilder, Under};
 
 /// The input formats replay-html reads.
@@ -86,9 +87,9 @@ impl Input {
             bytes,
             warnings,
         } = container::unwrap(bytes)?;
-        let mut text = decode_text(bytes)?;
+        let (mut text, encoding) = decode_text(bytes)?;
         let page = if bundle::is_page(&text) {
-            Some(bundle::read_page(&text)?)
+            Some(bundle::read_page(&text, encoding)?)
         } else if text.trim_start().starts_with('<') {
             bail!(
                 "it is an HTML page (or other markup) that replay-html did not write, so it holds no recording this tool reads: expected {SUPPORTED}"
@@ -426,8 +427,12 @@ pub(crate) fn json_error(err: &serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("{what}: {err}")
 }
 
-/// The input as UTF-8 text, without a byte-order mark.
-fn decode_text(mut bytes: Vec<u8>) -> Result<String> {
+/// The input as text, without a byte-order mark, and the encoding it came in: UTF-8, or
+/// UTF-16 for a page replay-html wrote as such.
+fn decode_text(mut bytes: Vec<u8>) -> Result<(String, Encoding)> {
+    if let Some(page) = utf16_page(&bytes) {
+        return Ok((page, Encoding::Utf16));
+    }
     if bytes.starts_with(&[0xff, 0xfe])
         || bytes.starts_with(&[0xfe, 0xff])
         || is_bomless_utf16(&bytes)
@@ -448,7 +453,14 @@ fn decode_text(mut bytes: Vec<u8>) -> Result<String> {
     if text.trim().is_empty() {
         bail!("it is empty: expected {SUPPORTED}");
     }
-    Ok(text)
+    Ok((text, Encoding::Utf8))
+}
+
+/// The text of a page replay-html wrote in UTF-16 (little-endian, after a byte-order mark);
+/// `None` for any other input.
+fn utf16_page(bytes: &[u8]) -> Option<String> {
+    let text = bundle::utf16_text(bytes.strip_prefix(&[0xff, 0xfe])?);
+    bundle::is_page(&text).then_some(text)
 }
 
 /// UTF-16 JSON without a byte-order mark: `{` or `[` with a zero byte beside it.

@@ -5,8 +5,9 @@
 // - script[data-recording="R"][data-inspector]: its inspector rows;
 // - script[data-recording="R"][data-window="W"][data-chunk="C"]: its events, window by window,
 //   in chunks; the first chunk of a window ends with the window's first full snapshot.
-// Every block but the summaries is JSON, gzip-compressed, written as base-122 text. Expanding
-// uses the browser's own DecompressionStream: no library, no network.
+// Every block but the summaries is JSON, gzip-compressed, written as text in the page's
+// encoding: base-122 in a UTF-8 page, two bytes a character in a UTF-16 one. Expanding uses the
+// browser's own DecompressionStream: no library, no network.
 
 /** Parses a plain JSON element of the page. */
 function readJson(selector, what) {
@@ -66,6 +67,38 @@ function base122ToBytes(text) {
   return bytes.subarray(0, length);
 }
 
+// UTF-16 text (src/utf16_text.rs): each character is two bytes of the data, little-endian, but
+// after the escape U+0001 comes a word with its top bit flipped (one the parser would change:
+// NUL, CR, '<', a surrogate; or the escape), or U+0100 + a last odd byte.
+const UTF16_ESCAPE = 0x0001;
+const UTF16_FLIP = 0x8000;
+const UTF16_LAST_BYTE = 0x0100;
+
+/** Bytes of a UTF-16 page's data text. */
+function utf16TextToBytes(text) {
+  const bytes = new Uint8Array(text.length * 2);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    let word = text.charCodeAt(i);
+    if (word === UTF16_ESCAPE) {
+      word = text.charCodeAt(++i);
+      if (word < UTF16_LAST_BYTE + 0x100) {
+        bytes[length++] = word - UTF16_LAST_BYTE;
+        break;
+      }
+      word ^= UTF16_FLIP;
+    }
+    bytes[length++] = word & 0xff;
+    bytes[length++] = word >> 8;
+  }
+  return bytes.subarray(0, length);
+}
+
+/** Bytes of a data block's text, as this page's encoding wrote them: the browser tells the
+ *  encoding it read the page in (a UTF-16 page starts with a byte-order mark, which wins over
+ *  whatever charset a server names). */
+const textToBytes = document.characterSet === 'UTF-16LE' ? utf16TextToBytes : base122ToBytes;
+
 /** Bytes of gzip data, expanded. (Writing to the stream and reading from it directly is
  *  several times faster than going through a Blob and a Response.) */
 async function gunzip(bytes) {
@@ -94,7 +127,7 @@ async function gunzip(bytes) {
 /** The JSON text of a data block, expanded (UTF-8 bytes). */
 async function expandBlock(element, what) {
   if (!element) throw new Error(`this file holds no ${what}; it may have been cut short`);
-  return gunzip(base122ToBytes(element.textContent));
+  return gunzip(textToBytes(element.textContent));
 }
 
 /** The JSON value a data block holds. */

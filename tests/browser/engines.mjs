@@ -524,9 +524,13 @@ const RESOURCE_URLS = `(() => {
  */
 export function withEarlyScript(html, script) {
   const text = script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
-  const first = html.indexOf('<script');
+  // A UTF-16 page (little-endian, after its byte-order mark) gets its script in UTF-16 too;
+  // a UTF-8 page's head is ASCII.
+  const utf16 = html[0] === 0xff && html[1] === 0xfe;
+  const [encoding, start] = utf16 ? ['utf16le', 2] : ['latin1', 0];
+  const first = html.indexOf(Buffer.from('<script', encoding), start);
   if (first < 0) throw new Error('the page has no <script> to put the early one before');
-  const head = html.subarray(0, first).toString('latin1');
+  const head = html.subarray(start, first).toString(encoding);
   const hash = `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
   let before = head;
   const policy = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(head);
@@ -536,7 +540,9 @@ export function withEarlyScript(html, script) {
     const start = policy.index + policy[0].length - policy[1].length - 1;
     before = head.slice(0, start) + content + head.slice(start + policy[1].length);
   }
-  return Buffer.concat([Buffer.from(before, 'latin1'), Buffer.from(`<script>${text}</script>`, 'utf8'), html.subarray(first)]);
+  return Buffer.concat([
+    html.subarray(0, start), Buffer.from(before, encoding), Buffer.from(`<script>${text}</script>`, utf16 ? 'utf16le' : 'utf8'), html.subarray(first),
+  ]);
 }
 
 /**

@@ -250,7 +250,8 @@ pub fn assert_plays_cleanly(report: &Value) {
 /// What a produced page carries of its (first) recording: its summary, and each window's
 /// events as JSON text (one array), decompressed.
 pub fn page_contents(html: &str) -> (Value, Vec<String>) {
-    let mut recordings = replay_html::input::bundle::read_page(html).expect("the page reads back");
+    let mut recordings =
+        replay_html::input::bundle::read_page_file(html.as_bytes()).expect("the page reads back");
     let recording = recordings.remove(0);
     let windows = recording
         .windows
