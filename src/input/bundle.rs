@@ -68,10 +68,10 @@ pub fn read_page_file(bytes: &[u8]) -> Result<Vec<PageRecording>> {
 pub fn utf16_text(bytes: &[u8]) -> String {
     let pairs = bytes.chunks_exact(2);
     let cut = !pairs.remainder().is_empty();
-    let units: Vec<u16> = pairs
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-        .collect();
-    let mut text = String::from_utf16_lossy(&units);
+    // At most three bytes of UTF-8 for two of UTF-16 (a page's data is mostly such characters).
+    let mut text = String::with_capacity(bytes.len() / 2 * 3 + 3);
+    let units = pairs.map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    text.extend(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
     if cut {
         text.push(char::REPLACEMENT_CHARACTER);
     }
