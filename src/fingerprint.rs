@@ -67,12 +67,7 @@ fn hex(bytes: &[u8]) -> String {
 /// UTF-16 after its byte-order mark).
 pub fn recorded_in(page_start: &[u8]) -> Option<String> {
     let head = match page_start.strip_prefix(&[0xff, 0xfe]) {
-        Some(utf16) => String::from_utf16_lossy(
-            &utf16
-                .chunks_exact(2)
-                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-                .collect::<Vec<_>>(),
-        ),
+        Some(utf16) => crate::input::bundle::utf16_text(utf16),
         None => String::from_utf8_lossy(page_start).into_owned(),
     };
     let head = &head[..head.find("</head>").unwrap_or(head.len())];
@@ -135,6 +130,11 @@ mod tests {
              <meta name=\"{META_NAME}\" content=\"0123abcd\"><title>x</title></head>"
         );
         assert_eq!(recorded_in(page.as_bytes()).as_deref(), Some("0123abcd"));
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(page.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(recorded_in(&utf16).as_deref(), Some("0123abcd"));
         assert_eq!(recorded_in(b"<html><head></head><body>"), None);
         let in_body = format!("<head></head><meta name=\"{META_NAME}\" content=\"x\">");
         assert_eq!(recorded_in(in_body.as_bytes()), None);
