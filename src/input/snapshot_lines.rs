@@ -29,47 +29,55 @@ struct LineObject<'a> {
 }
 
 enum Line<'a> {
-    /// Events, filed under the window the line names, or under their own `windowId`.
-    Events(Under<'a>, Vec<&'a RawValue>),
+    /// Events (their JSON text), filed under the window the line names, or under their own
+    /// `windowId`.
+    Events(Under<'a>, Vec<&'a str>),
     NotSnapshot,
 }
 
-fn classify(value: &RawValue) -> Line<'_> {
-    match value.get().as_bytes().first() {
-        Some(b'[') => match serde_json::from_str::<(&RawValue, &RawValue)>(value.get()) {
-            Ok((window, event))
+/// Reads one line (trimmed, not empty) in a single parse: the shapes' own parses check that the
+/// line is JSON. Only a line that is none of them is parsed again, to tell a line that is not
+/// JSON (an error that says where) from one that is not a snapshot line.
+fn classify(line: &str) -> Result<Line<'_>, serde_json::Error> {
+    let shaped = match line.as_bytes().first() {
+        Some(b'[') => Some(serde_json::from_str::<(&RawValue, &RawValue)>(line).map(
+            |(window, event)| {
                 if window.get().starts_with('"')
-                    || window.get().starts_with(|c: char| c.is_ascii_digit()) =>
-            {
-                Line::Events(Under::RawWindow(window), vec![event])
-            }
-            _ => Line::NotSnapshot,
-        },
-        Some(b'{') => {
-            let Ok(object) = serde_json::from_str::<LineObject>(value.get()) else {
-                return Line::NotSnapshot;
-            };
+                    || window.get().starts_with(|c: char| c.is_ascii_digit())
+                {
+                    Line::Events(Under::RawWindow(window), vec![event.get()])
+                } else {
+                    Line::NotSnapshot
+                }
+            },
+        )),
+        Some(b'{') => Some(serde_json::from_str::<LineObject>(line).map(|object| {
             if object.kind.is_some() {
-                return Line::Events(Under::Own, vec![value]);
+                return Line::Events(Under::Own, vec![line]);
             }
             let window = object.window_id.or(object.window_id_camel);
-            match (
-                window,
-                object
-                    .data
-                    .map(|d| serde_json::from_str::<Vec<&RawValue>>(d.get())),
-            ) {
-                (Some(window), Some(Ok(events))) => Line::Events(Under::RawWindow(window), events),
+            let events = object
+                .data
+                .map(|d| serde_json::from_str::<Vec<&RawValue>>(d.get()));
+            match (window, events) {
+                (Some(window), Some(Ok(events))) => Line::Events(
+                    Under::RawWindow(window),
+                    events.into_iter().map(RawValue::get).collect(),
+                ),
                 _ => Line::NotSnapshot,
             }
-        }
-        _ => Line::NotSnapshot,
+        })),
+        _ => None,
+    };
+    match shaped {
+        Some(Ok(shaped)) => Ok(shaped),
+        _ => serde_json::from_str::<&RawValue>(line).map(|_| Line::NotSnapshot),
     }
 }
 
 /// Whether a JSON value has one of the snapshot-line shapes.
 pub fn is_snapshot_line(value: &RawValue) -> bool {
-    matches!(classify(value), Line::Events(..))
+    matches!(classify(value.get()), Ok(Line::Events(..)))
 }
 
 /// Reads JSONL text. Lines are read on all cores.
@@ -82,12 +90,7 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         .collect();
     let read: Vec<(usize, Result<Line, serde_json::Error>)> = lines
         .par_iter()
-        .map(|&(number, line)| {
-            (
-                number,
-                serde_json::from_str::<&RawValue>(line).map(classify),
-            )
-        })
+        .map(|&(number, line)| (number, classify(line)))
         .collect();
     let mut entries = Vec::new();
     let mut bad_lines = Vec::new();
@@ -159,6 +162,27 @@ mod tests {
             "{:?}",
             rec.warnings
         );
+    }
+
+    #[test]
+    fn tells_a_line_that_is_not_json_from_one_of_another_shape() {
+        for (line, reason) in [
+            ("[\"a\",{\"type\":2,", "is not valid JSON"),
+            ("{\"type\":3,\"data\":", "is not valid JSON"),
+            ("nonsense", "is not valid JSON"),
+            ("[\"a\",{\"type\":2},3]", "is not a snapshot line"),
+            ("[null,{\"type\":2}]", "is not a snapshot line"),
+            ("{\"type\":3,\"type\":4}", "is not a snapshot line"),
+            ("42", "is not a snapshot line"),
+        ] {
+            let input = format!("[\"a\",{SNAPSHOT}]\n{line}\n");
+            let (_, rec) = read(input.as_bytes()).unwrap();
+            assert!(
+                rec.warnings[0].starts_with(&format!("skipped line 2 {reason}")),
+                "{line}: {:?}",
+                rec.warnings
+            );
+        }
     }
 
     #[test]
