@@ -571,20 +571,9 @@ impl<'a> RecordingBuilder<'a> {
         }
     }
 
-    /// Adds many entries, each filed as it says, reading them on all cores. Each entry's text
-    /// is one JSON value that its reader has already parsed (and so knows to be valid JSON).
-    pub fn extend_each(&mut self, entries: &[(Under, &'a str)]) {
-        let read: Vec<ReadEvent> = entries
-            .par_iter()
-            .map(|(_, text)| read_event(text))
-            .collect();
-        for (event, (under, _)) in read.into_iter().zip(entries) {
-            self.file(event, *under);
-        }
-    }
-
     /// Files an event read by [`read_event`] under its window, or counts why it was skipped.
-    fn file(&mut self, event: ReadEvent<'a>, under: Under) {
+    /// Readers that read their entries on all cores file them here in input order.
+    pub(crate) fn file(&mut self, event: ReadEvent<'a>, under: Under) {
         let (event, own_window) = match event {
             ReadEvent::Event { event, window } => (event, window),
             ReadEvent::Damaged {
@@ -771,8 +760,9 @@ impl<'a> RecordingBuilder<'a> {
     }
 }
 
-/// One entry of an input, read on its own (on any thread): an event, or why it is none.
-enum ReadEvent<'a> {
+/// One entry of an input, read on its own (on any thread) by [`read_event`]: an event, or why
+/// it is none. [`RecordingBuilder::file`] files it.
+pub(crate) enum ReadEvent<'a> {
     Event {
         event: Event<'a>,
         /// The event's own `windowId`, when it has one.
@@ -789,6 +779,15 @@ enum ReadEvent<'a> {
         window: Option<&'a RawValue>,
         problem: String,
     },
+}
+
+impl ReadEvent<'_> {
+    /// Whether reading the entry parsed all of its text, and so found it to be one JSON value:
+    /// true of everything but an entry that is no event (which may be no JSON at all) and one
+    /// refused as too deep before it was parsed.
+    pub(crate) fn parsed_whole(&self) -> bool {
+        !matches!(self, ReadEvent::NotAnEvent | ReadEvent::TooDeep)
+    }
 }
 
 /// Tag of the custom event that stands in for an event whose compressed data is damaged.
@@ -811,8 +810,9 @@ pub fn damaged_note(timestamp: f64, kind: u8, problem: &str) -> Event<'static> {
 }
 
 /// Reads the fields of an entry the bundler needs, and checks that it is an rrweb event a
-/// browser can replay. The entry's text is valid JSON (its reader parsed it).
-fn read_event(text: &str) -> ReadEvent<'_> {
+/// browser can replay. The entry's text is one JSON value: any other text is not an event
+/// (see [`ReadEvent::parsed_whole`]).
+pub(crate) fn read_event(text: &str) -> ReadEvent<'_> {
     // An event is an object (serde would also take `[type, timestamp]` for the header).
     if !text.starts_with('{') {
         return ReadEvent::NotAnEvent;

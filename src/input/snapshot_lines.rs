@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::recording::{Recording, RecordingBuilder, Under};
+use crate::recording::{ReadEvent, Recording, RecordingBuilder, Under, read_event};
 
 /// The keys that tell the line shapes apart.
 #[derive(Deserialize)]
@@ -75,6 +75,68 @@ fn classify(line: &str) -> Result<Line<'_>, serde_json::Error> {
     }
 }
 
+/// A line, read: its events, or why it has none.
+enum ReadLine<'a> {
+    Events(Under<'a>, Vec<ReadEvent<'a>>),
+    NotSnapshot,
+    NotJson(serde_json::Error),
+}
+
+/// Reads a line's events, most lines in one parse. A `["<window>", event]` line (PostHog's
+/// storage format, and nearly every line of a recording) is split at its comma without parsing
+/// the event, which [`read_event`] then parses once, whole. A line that does not split so
+/// simply, or whose event that parse does not take, is read as [`classify`] reads it: every
+/// line ends up read alike, whichever way it was read.
+fn read_line(line: &str) -> ReadLine<'_> {
+    if let Some((window, event)) = split_window_line(line) {
+        let read = read_event(event);
+        if read.parsed_whole() {
+            return ReadLine::Events(Under::RawWindow(window), vec![read]);
+        }
+    }
+    match classify(line) {
+        Ok(Line::Events(under, events)) => {
+            ReadLine::Events(under, events.into_iter().map(read_event).collect())
+        }
+        Ok(Line::NotSnapshot) => ReadLine::NotSnapshot,
+        Err(err) => ReadLine::NotJson(err),
+    }
+}
+
+/// `["<window>", {event}]` split into the window id (checked to be a JSON string or number) and
+/// the event's text (not checked: it is whatever stands between the comma and the last
+/// bracket). `None` for any other line.
+fn split_window_line(line: &str) -> Option<(&RawValue, &str)> {
+    const WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+    let rest = line.strip_prefix('[')?.trim_start_matches(WHITESPACE);
+    let bytes = rest.as_bytes();
+    let end = match bytes.first()? {
+        b'"' => {
+            // To the closing quote, stepping over escaped characters.
+            let mut at = 1;
+            loop {
+                at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+                if bytes[at] == b'"' {
+                    break at + 1;
+                }
+                at += 2;
+            }
+        }
+        b'0'..=b'9' => rest
+            .find(|c: char| !matches!(c, '0'..='9' | '.' | 'e' | 'E' | '+' | '-'))
+            .unwrap_or(rest.len()),
+        _ => return None,
+    };
+    let window = serde_json::from_str::<&RawValue>(rest.get(..end)?).ok()?;
+    let event = rest
+        .get(end..)?
+        .trim_start_matches(WHITESPACE)
+        .strip_prefix(',')?
+        .strip_suffix(']')?
+        .trim_matches(WHITESPACE);
+    event.starts_with('{').then_some((window, event))
+}
+
 /// Whether a JSON value has one of the snapshot-line shapes.
 pub fn is_snapshot_line(value: &RawValue) -> bool {
     matches!(classify(value.get()), Ok(Line::Events(..)))
@@ -88,26 +150,24 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         .map(|(index, line)| (index + 1, line.trim()))
         .filter(|(_, line)| !line.is_empty())
         .collect();
-    let read: Vec<(usize, Result<Line, serde_json::Error>)> = lines
+    let read: Vec<_> = lines
         .par_iter()
-        .map(|&(number, line)| (number, classify(line)))
+        .map(|&(number, line)| (number, read_line(line)))
         .collect();
     let mut entries = Vec::new();
     let mut bad_lines = Vec::new();
-    let mut good_lines = 0usize;
     for (number, line) in read {
         match line {
-            Ok(Line::Events(under, events)) => {
-                good_lines += 1;
-                entries.extend(events.into_iter().map(|event| (under, event)));
-            }
-            Ok(Line::NotSnapshot) => {
+            ReadLine::Events(under, events) => entries.push((under, events)),
+            ReadLine::NotSnapshot => {
                 bad_lines.push(format!("line {number} is not a snapshot line"))
             }
-            Err(err) => bad_lines.push(format!("line {number} is not valid JSON ({err})")),
+            ReadLine::NotJson(err) => {
+                bad_lines.push(format!("line {number} is not valid JSON ({err})"))
+            }
         }
     }
-    if good_lines == 0 {
+    if entries.is_empty() {
         match bad_lines.first() {
             Some(first) => bail!(
                 "it has one JSON value a line, but none is a snapshot line ({first}; expected [\"window id\", event], \
@@ -124,7 +184,11 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         };
         builder.warn(format!("skipped {first}{more}"));
     }
-    builder.extend_each(&entries);
+    for (under, events) in entries {
+        for event in events {
+            builder.file(event, under);
+        }
+    }
     builder.finish()
 }
 
@@ -174,6 +238,12 @@ mod tests {
             ("[null,{\"type\":2}]", "is not a snapshot line"),
             ("{\"type\":3,\"type\":4}", "is not a snapshot line"),
             ("42", "is not a snapshot line"),
+            ("[-1,{\"type\":2}]", "is not a snapshot line"),
+            (
+                "[\"a\",{\"type\":2,\"data\":{\"node\":{}},\"timestamp\":1} x]",
+                "is not valid JSON",
+            ),
+            ("[\"a\\\",{\"type\":2}]", "is not valid JSON"),
         ] {
             let input = format!("[\"a\",{SNAPSHOT}]\n{line}\n");
             let (_, rec) = read(input.as_bytes()).unwrap();
@@ -183,6 +253,27 @@ mod tests {
                 rec.warnings
             );
         }
+    }
+
+    #[test]
+    fn reads_window_lines_however_they_are_spaced_and_escaped() {
+        let input = format!(
+            "[ \"a\" ,\t{SNAPSHOT} ]\n[\"b\\\"c\\\\\",{SNAPSHOT}]\n[12,{SNAPSHOT}]\n[1.5e3,{SNAPSHOT}]\n\
+             [\"a\",{{\"type\":9,\"timestamp\":1}}]\n[\"a\",\"not an event\"]\n"
+        );
+        let (_, rec) = read(input.as_bytes()).unwrap();
+        let windows: Vec<_> = rec
+            .windows
+            .iter()
+            .map(|w| (w.id.as_str(), w.events.len()))
+            .collect();
+        assert_eq!(windows, [("a", 2), ("b\"c\\", 2), ("12", 2), ("1500.0", 2)]);
+        assert_eq!(
+            rec.warnings,
+            [
+                "skipped 2 entries that are not rrweb events (an rrweb event is an object with a \"type\" from 0 to 6 and a numeric \"timestamp\")"
+            ]
+        );
     }
 
     #[test]
