@@ -79,8 +79,9 @@ pub fn span_in(text: &str, part: &str) -> Option<Range<usize>> {
 /// Replaces each lone surrogate escape of a JSON text (`\\ud83d` not followed by its low half, or
 /// a low half alone) by `\\ufffd`, in place: browsers' `JSON.parse` takes them, serde_json
 /// refuses them in a string it decodes. The replacement has the same length and is ASCII, so
-/// the text stays valid UTF-8 and every offset stays where it was. Returns how many it replaced.
-pub fn replace_lone_surrogates(text: &mut [u8]) -> usize {
+/// the text stays valid UTF-8 (it is not checked again) and every offset stays where it was.
+/// Returns how many it replaced.
+pub fn replace_lone_surrogates(text: &mut String) -> usize {
     fn hex4(bytes: &[u8]) -> Option<u16> {
         let digits = std::str::from_utf8(bytes.get(..4)?).ok()?;
         u16::from_str_radix(digits, 16).ok()
@@ -88,25 +89,30 @@ pub fn replace_lone_surrogates(text: &mut [u8]) -> usize {
     let mut replaced = 0;
     let mut i = 0;
     // `i` may step past the end (a backslash as the last byte): `get` ends the loop there.
-    while let Some(at) = text.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+    while let Some(at) = text
+        .as_bytes()
+        .get(i..)
+        .and_then(|rest| memchr::memchr(b'\\', rest))
+    {
         i += at;
-        if text.get(i + 1) != Some(&b'u') {
+        if text.as_bytes().get(i + 1) != Some(&b'u') {
             i += 2;
             continue;
         }
-        let Some(unit) = hex4(&text[i + 2..]) else {
+        let Some(unit) = hex4(&text.as_bytes()[i + 2..]) else {
             i += 2;
             continue;
         };
         let high = (0xd800..0xdc00).contains(&unit);
         let low = (0xdc00..0xe000).contains(&unit);
         let paired = high
-            && text.get(i + 6..i + 8) == Some(b"\\u")
-            && hex4(&text[i + 8..]).is_some_and(|u| (0xdc00..0xe000).contains(&u));
+            && text.as_bytes().get(i + 6..i + 8) == Some(b"\\u")
+            && hex4(&text.as_bytes()[i + 8..]).is_some_and(|u| (0xdc00..0xe000).contains(&u));
         if paired {
             i += 12;
         } else if high || low {
-            text[i..i + 6].copy_from_slice(b"\\ufffd");
+            // Six ASCII bytes for six: `i` and `i + 6` are character boundaries.
+            text.replace_range(i..i + 6, "\\ufffd");
             replaced += 1;
             i += 6;
         } else {
@@ -172,14 +178,14 @@ mod tests {
     #[test]
     fn replaces_only_lone_surrogate_escapes() {
         let mut text =
-            br#"["\ud83d", "\ud83d\ude00", "\\ud83d", "\udc00x", "\u00e9", "\ud83d\u0041"]"#
-                .to_vec();
+            r#"["\ud83d", "\ud83d\ude00", "\\ud83d", "\udc00x", "\u00e9", "\ud83d\u0041"]"#
+                .to_owned();
         assert_eq!(replace_lone_surrogates(&mut text), 3);
         assert_eq!(
-            std::str::from_utf8(&text).unwrap(),
+            text,
             r#"["\ufffd", "\ud83d\ude00", "\\ud83d", "\ufffdx", "\u00e9", "\ufffd\u0041"]"#
         );
-        let values: Vec<String> = serde_json::from_slice(&text).unwrap();
+        let values: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(values[0], "\u{fffd}");
     }
 

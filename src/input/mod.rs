@@ -96,9 +96,7 @@ impl Input {
             );
         } else {
             repair_bare_undefined(&mut text);
-            let mut bytes = std::mem::take(&mut text).into_bytes();
-            crate::json::replace_lone_surrogates(&mut bytes);
-            text = String::from_utf8(bytes)?;
+            crate::json::replace_lone_surrogates(&mut text);
             None
         };
         Ok(Input {
