@@ -72,10 +72,15 @@ impl Source {
             return object.read();
         }
         let name = self.name();
-        let mut reader: Box<dyn Read> = if self.is_stdin() {
-            Box::new(io::stdin().lock())
-        } else {
-            Box::new(fs::File::open(&self.path).with_context(|| format!("could not read {name}"))?)
+        let file = match self.is_stdin() {
+            true => None,
+            false => {
+                Some(fs::File::open(&self.path).with_context(|| format!("could not read {name}"))?)
+            }
+        };
+        let mut reader: Box<dyn Read> = match &file {
+            None => Box::new(io::stdin().lock()),
+            Some(file) => Box::new(file),
         };
         let size = fs::metadata(&self.path).map_or(0, |m| m.len());
         let limit = container::max_input_bytes();
@@ -85,6 +90,15 @@ impl Source {
             .read_to_end(&mut bytes)
             .with_context(|| format!("could not read {name}"))?;
         container::check_start(&bytes).with_context(|| format!("could not read {name}"))?;
+        if let Some(file) = &file
+            && size <= limit
+            && let Some(whole) = read_on_all_cores(file, &bytes, size)
+        {
+            bytes = whole;
+            // Whatever was added to the file since its size was taken, read as usual.
+            io::Seek::seek(&mut &*file, io::SeekFrom::Start(size))
+                .with_context(|| format!("could not read {name}"))?;
+        }
         reader
             .take(limit.saturating_add(1).saturating_sub(bytes.len() as u64))
             .read_to_end(&mut bytes)
@@ -103,6 +117,40 @@ impl Source {
         }
         fs::metadata(&self.path).and_then(|m| m.modified()).ok()
     }
+}
+
+/// A big file's bytes, read in pieces on all cores straight into their place: `head` (its
+/// first bytes, already read) and the rest up to `size`. Most of the time reading a big file
+/// takes goes to the memory it fills, which the system maps and zeroes page by page as it is
+/// first written, and cores share that work well. `None` for a small file, on a system
+/// without positioned reads, or when the file is not as long as its size said (it changed
+/// while being read): the caller then reads it as a stream.
+fn read_on_all_cores(file: &fs::File, head: &[u8], size: u64) -> Option<Vec<u8>> {
+    use rayon::prelude::*;
+    /// Below this a file reads as fast as a stream.
+    const BIG: u64 = 4 << 20;
+    const PIECE: usize = 1 << 20;
+    #[cfg(unix)]
+    fn read_at(file: &fs::File, piece: &mut [u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(file, piece, offset)
+    }
+    #[cfg(not(unix))]
+    fn read_at(_: &fs::File, _: &mut [u8], _: u64) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+    if size < BIG || (head.len() as u64) >= size {
+        return None;
+    }
+    // Zeroed memory from the system is not written (or touched) until a piece is read into it.
+    let mut bytes = vec![0u8; usize::try_from(size).ok()?];
+    bytes[..head.len()].copy_from_slice(head);
+    let start = head.len();
+    bytes[start..]
+        .par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(i, piece)| read_at(file, piece, (start + i * PIECE) as u64))
+        .ok()?;
+    Some(bytes)
 }
 
 /// The inputs the command line names, in order: files as they are, folders replaced by the
@@ -411,6 +459,21 @@ pub fn write_atomically<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_big_file_whole_in_pieces_and_a_small_one_as_a_stream() {
+        let dir = tempfile::tempdir().unwrap();
+        // Not a whole number of pieces, with every byte telling where it is.
+        for size in [100, (9 << 20) + 123] {
+            let text: Vec<u8> = std::iter::once(b'[')
+                .chain((1..size).map(|i| b"0123456789abcdef"[(i * 7 + i / 4096) % 16]))
+                .collect();
+            let path = dir.path().join(format!("{size}.json"));
+            fs::write(&path, &text).unwrap();
+            let read = Source::file(&path).read().unwrap();
+            assert!(read == text, "{size} bytes read back differently");
+        }
+    }
 
     #[test]
     fn expands_folders_and_patterns_in_name_order() {
