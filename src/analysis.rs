@@ -515,7 +515,8 @@ impl Analyzer {
 
     /// Reads a window's events in order, as [`Analyzer::observe`] reads each: their JSON is
     /// parsed on all cores, and what it tells recorded in event order, so the rows are the
-    /// same.
+    /// same. What an event tells is small (about what its rows keep), so a window's is held
+    /// at once.
     pub fn observe_window(&mut self, window: usize, events: &[Event]) {
         let observations: Vec<(usize, Observation)> = events
             .par_iter()
