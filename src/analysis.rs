@@ -11,6 +11,7 @@
 //! event by window and position in that window's events as the page carries them, so the
 //! viewer can show an event's full detail (a request's headers and bodies, say) on demand.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -357,6 +358,145 @@ struct Envelope {
     data: Value,
 }
 
+/// What one event tells the analyzer, read from its JSON on any thread ([`Observation::of`]):
+/// the analyzer then records it in event order ([`Analyzer::record`]), since whether it makes
+/// a row depends on the rows before it (an address that did not change, a repeated message).
+#[derive(Debug)]
+enum Observation {
+    /// A page view or URL change (an empty address is none).
+    Page {
+        href: String,
+        kind: MarkerKind,
+    },
+    /// A note given when bundling: its text.
+    Note(String),
+    /// A custom event: its tag, whether it is the recorder's own, and its payload, short.
+    Custom {
+        tag: String,
+        kind: EventRowKind,
+        detail: Option<String>,
+    },
+    Console(Console),
+    /// The requests of a network event, in order (those without a URL too: a row names its
+    /// request by position in the event).
+    Network(Vec<Request>),
+    /// A click or double click: the marker's label.
+    Click(&'static str),
+}
+
+/// A console message, as a row shows it.
+#[derive(Debug)]
+struct Console {
+    level: String,
+    text: String,
+    trace: Vec<String>,
+}
+
+impl Observation {
+    /// What an event tells, if anything. Only the kinds of event the analyzer looks into are
+    /// parsed (none of them is ever compressed).
+    fn of(event: &Event) -> Option<Observation> {
+        let looks_into = matches!(
+            event.kind,
+            event_type::META | event_type::CUSTOM | event_type::PLUGIN
+        ) || matches!(event.source, Some(source::MOUSE_INTERACTION | source::LOG));
+        if !looks_into {
+            return None;
+        }
+        let Envelope { data } = serde_json::from_str(&event.json.readable()).ok()?;
+        match event.kind {
+            event_type::META => {
+                let href = data.get("href")?.as_str()?;
+                Some(Observation::Page {
+                    href: href.to_owned(),
+                    kind: MarkerKind::PageView,
+                })
+            }
+            event_type::CUSTOM => Observation::custom(&data),
+            event_type::PLUGIN => match data.get("plugin").and_then(Value::as_str) {
+                Some(CONSOLE_PLUGIN) => {
+                    Some(Observation::Console(Console::of(data.get("payload")?)))
+                }
+                Some(NETWORK_PLUGIN) => {
+                    let requests = data.pointer("/payload/requests").and_then(Value::as_array);
+                    Some(Observation::Network(
+                        requests.into_iter().flatten().map(Request::named).collect(),
+                    ))
+                }
+                Some(LEGACY_NETWORK_PLUGIN) => Some(Observation::Network(vec![Request::indexed(
+                    data.get("payload")?,
+                )])),
+                _ => None,
+            },
+            _ if event.source == Some(source::LOG) => {
+                Some(Observation::Console(Console::of(&data)))
+            }
+            _ => match data.get("type").and_then(Value::as_u64) {
+                Some(CLICK) => Some(Observation::Click("Click")),
+                Some(DOUBLE_CLICK) => Some(Observation::Click("Double click")),
+                _ => None,
+            },
+        }
+    }
+
+    fn custom(data: &Value) -> Option<Observation> {
+        let tag = data.get("tag").and_then(Value::as_str).unwrap_or_default();
+        let href = data.pointer("/payload/href").and_then(Value::as_str);
+        let page = |href: &str, kind| Observation::Page {
+            href: href.to_owned(),
+            kind,
+        };
+        match (tag, href) {
+            ("$pageview", Some(href)) => Some(page(href, MarkerKind::PageView)),
+            ("$url_changed", Some(href)) => Some(page(href, MarkerKind::UrlChange)),
+            // The clip's own markers: the page shows the clip in its header.
+            (crate::clip::CLIP_TAG, _) => None,
+            (crate::notes::NOTE_TAG, _) => {
+                let text = data.pointer("/payload/text")?.as_str()?;
+                Some(Observation::Note(text.to_owned()))
+            }
+            _ => {
+                let kind = if RECORDER_TAGS.contains(&tag) {
+                    EventRowKind::Recorder
+                } else {
+                    EventRowKind::Custom
+                };
+                let detail = data
+                    .get("payload")
+                    .filter(|p| !p.is_null())
+                    .map(|p| shorten(&p.to_string(), MAX_CONSOLE_TEXT));
+                Some(Observation::Custom {
+                    tag: tag.to_owned(),
+                    kind,
+                    detail,
+                })
+            }
+        }
+    }
+}
+
+impl Console {
+    /// A console plugin's payload, or a log event's data.
+    fn of(payload: &Value) -> Console {
+        let level = payload
+            .get("level")
+            .and_then(Value::as_str)
+            .unwrap_or("log")
+            .to_owned();
+        let text = console_text(payload.get("payload"));
+        let trace: Vec<String> = payload
+            .get("trace")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .take(MAX_TRACE_LINES)
+            .map(str::to_owned)
+            .collect();
+        Console { level, text, trace }
+    }
+}
+
 impl Analyzer {
     /// An analyzer for a recording whose first event is at `start` (epoch ms).
     pub fn new(start: f64) -> Analyzer {
@@ -366,63 +506,63 @@ impl Analyzer {
         }
     }
 
-    /// Reads one event, the `index`th of window `window`, as the page carries it. Only the
-    /// kinds of event the analyzer looks into are parsed (none of them is ever compressed).
+    /// Reads one event, the `index`th of window `window`, as the page carries it.
     pub fn observe(&mut self, window: usize, index: usize, event: &Event) {
-        let looks_into = matches!(
-            event.kind,
-            event_type::META | event_type::CUSTOM | event_type::PLUGIN
-        ) || matches!(event.source, Some(source::MOUSE_INTERACTION | source::LOG));
-        if !looks_into {
-            return;
+        if let Some(observation) = Observation::of(event) {
+            self.record(window, index, event.timestamp, observation);
         }
-        let Ok(Envelope { data }) = serde_json::from_str::<Envelope>(&event.json.readable()) else {
-            return;
-        };
-        let t = event.timestamp - self.start;
-        match event.kind {
-            event_type::META => {
-                if let Some(href) = data.get("href").and_then(Value::as_str) {
-                    self.page(t, window, index, href, MarkerKind::PageView);
+    }
+
+    /// Reads a window's events in order, as [`Analyzer::observe`] reads each: their JSON is
+    /// parsed on all cores, and what it tells recorded in event order, so the rows are the
+    /// same. What an event tells is small (about what its rows keep), so a window's is held
+    /// at once.
+    pub fn observe_window(&mut self, window: usize, events: &[Event]) {
+        let observations: Vec<(usize, Observation)> = events
+            .par_iter()
+            .enumerate()
+            .filter_map(|(index, event)| Some((index, Observation::of(event)?)))
+            .collect();
+        for (index, observation) in observations {
+            self.record(window, index, events[index].timestamp, observation);
+        }
+    }
+
+    /// Records what the `index`th event of window `window`, at `timestamp`, tells.
+    fn record(&mut self, window: usize, index: usize, timestamp: f64, observation: Observation) {
+        let t = timestamp - self.start;
+        match observation {
+            Observation::Page { href, kind } => self.page(t, window, index, &href, kind),
+            Observation::Note(text) => {
+                self.markers.push(Marker {
+                    t,
+                    kind: MarkerKind::Note,
+                    window,
+                    label: shorten(&text, MAX_LABEL),
+                });
+                self.inspector.notes.push(NoteRow {
+                    t,
+                    window,
+                    event: index,
+                    text,
+                });
+            }
+            Observation::Custom { tag, kind, detail } => self.inspector.events.push(EventRow {
+                t,
+                window,
+                event: index,
+                kind,
+                name: tag,
+                detail,
+            }),
+            Observation::Console(message) => self.console(t, window, index, message),
+            Observation::Network(requests) => {
+                for (i, request) in requests.into_iter().enumerate() {
+                    self.network(timestamp, window, index, i, request);
                 }
             }
-            event_type::CUSTOM => self.custom(t, window, index, &data),
-            event_type::PLUGIN => match data.get("plugin").and_then(Value::as_str) {
-                Some(CONSOLE_PLUGIN) => {
-                    if let Some(payload) = data.get("payload") {
-                        self.console(t, window, index, payload);
-                    }
-                }
-                Some(NETWORK_PLUGIN) => {
-                    let requests = data.pointer("/payload/requests").and_then(Value::as_array);
-                    for (i, request) in requests.into_iter().flatten().enumerate() {
-                        self.network(event.timestamp, window, index, i, &Request::named(request));
-                    }
-                }
-                Some(LEGACY_NETWORK_PLUGIN) => {
-                    if let Some(payload) = data.get("payload") {
-                        self.network(
-                            event.timestamp,
-                            window,
-                            index,
-                            0,
-                            &Request::indexed(payload),
-                        );
-                    }
-                }
-                _ => {}
-            },
-            _ if event.source == Some(source::LOG) => self.console(t, window, index, &data),
-            _ => {
-                let kind = data.get("type").and_then(Value::as_u64);
-                if matches!(kind, Some(CLICK | DOUBLE_CLICK)) {
-                    let label = if kind == Some(CLICK) {
-                        "Click"
-                    } else {
-                        "Double click"
-                    };
-                    self.mark(t, MarkerKind::Click, window, label.to_owned());
-                }
+            Observation::Click(label) => {
+                self.mark(t, MarkerKind::Click, window, label.to_owned());
             }
         }
     }
@@ -462,71 +602,8 @@ impl Analyzer {
         });
     }
 
-    fn custom(&mut self, t: f64, window: usize, index: usize, data: &Value) {
-        let tag = data.get("tag").and_then(Value::as_str).unwrap_or_default();
-        let href = data.pointer("/payload/href").and_then(Value::as_str);
-        match (tag, href) {
-            ("$pageview", Some(href)) => self.page(t, window, index, href, MarkerKind::PageView),
-            ("$url_changed", Some(href)) => {
-                self.page(t, window, index, href, MarkerKind::UrlChange)
-            }
-            // The clip's own markers: the page shows the clip in its header.
-            (crate::clip::CLIP_TAG, _) => {}
-            (crate::notes::NOTE_TAG, _) => {
-                let Some(text) = data.pointer("/payload/text").and_then(Value::as_str) else {
-                    return;
-                };
-                self.markers.push(Marker {
-                    t,
-                    kind: MarkerKind::Note,
-                    window,
-                    label: shorten(text, MAX_LABEL),
-                });
-                self.inspector.notes.push(NoteRow {
-                    t,
-                    window,
-                    event: index,
-                    text: text.to_owned(),
-                });
-            }
-            _ => {
-                let kind = if RECORDER_TAGS.contains(&tag) {
-                    EventRowKind::Recorder
-                } else {
-                    EventRowKind::Custom
-                };
-                let detail = data
-                    .get("payload")
-                    .filter(|p| !p.is_null())
-                    .map(|p| shorten(&p.to_string(), MAX_CONSOLE_TEXT));
-                self.inspector.events.push(EventRow {
-                    t,
-                    window,
-                    event: index,
-                    kind,
-                    name: tag.to_owned(),
-                    detail,
-                });
-            }
-        }
-    }
-
-    fn console(&mut self, t: f64, window: usize, index: usize, payload: &Value) {
-        let level = payload
-            .get("level")
-            .and_then(Value::as_str)
-            .unwrap_or("log")
-            .to_owned();
-        let text = console_text(payload.get("payload"));
-        let trace: Vec<String> = payload
-            .get("trace")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .take(MAX_TRACE_LINES)
-            .map(str::to_owned)
-            .collect();
+    fn console(&mut self, t: f64, window: usize, index: usize, message: Console) {
+        let Console { level, text, trace } = message;
         if is_error_level(&level) {
             self.mark(t, MarkerKind::ConsoleError, window, text.clone());
         }
@@ -555,9 +632,9 @@ impl Analyzer {
         window: usize,
         index: usize,
         i: usize,
-        request: &Request,
+        request: Request,
     ) {
-        let Some(url) = request.url.clone() else {
+        let Some(url) = request.url else {
             return;
         };
         let t = request.timestamp.unwrap_or(event_timestamp) - self.start;
@@ -577,12 +654,12 @@ impl Analyzer {
             event: index,
             request: i,
             url,
-            method: request.method.clone(),
+            method: request.method,
             status: request.status,
             failed,
             duration: request.duration,
             size: request.size,
-            initiator: request.initiator.clone(),
+            initiator: request.initiator,
             details: request.details,
         });
     }

@@ -259,8 +259,8 @@ pub fn report(inputs: Vec<usize>, format: Format, recording: &Recording) -> Reco
     let mut custom_by_tag = BTreeMap::new();
     let mut event_bytes = 0u64;
     for (w, window) in recording.windows.iter().enumerate() {
-        for (i, event) in window.events.iter().enumerate() {
-            analyzer.observe(w, i, event);
+        analyzer.observe_window(w, &window.events);
+        for event in &window.events {
             let name = |names: &[&str], n: u8| {
                 names
                     .get(usize::from(n))

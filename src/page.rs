@@ -314,6 +314,10 @@ pub fn render(
             encoding
         }
     };
+    // The chunks packed from now on are written as text as they are packed, on the pool.
+    for batches in &mut batches {
+        batches.encoding = Some(encoding);
+    }
     let mut file = PageFile::new(out, encoding)?;
     file.text(&head)?;
     let mut problems = Vec::new();
@@ -323,22 +327,31 @@ pub fn render(
         // the order the page carries them in.
         let mut met: Vec<(Vec<String>, Vec<crate::pii::Finding>)> = Vec::new();
         met.resize_with(payload.chunks.len(), Default::default);
-        for batch in first.take().map(Ok).into_iter().chain(batches) {
-            let batch = batch?;
-            let texts: Vec<Vec<u8>> = batch
-                .par_iter()
-                .map(|(_, packed)| encoding.block_text(&packed.block.gz))
-                .collect();
-            for ((i, packed), text) in batch.into_iter().zip(texts) {
-                let chunk = &payload.chunks[i];
-                let element =
-                    context! { recording => r, window => chunk.window, chunk => chunk.index };
-                file.data_element(&data, element, &text)?;
-                met[i] = (packed.problems, packed.findings);
-                if let Some(progress) = progress {
-                    progress.advance(chunk.input_bytes());
-                }
-            }
+        let mut batch = first.take().map(Ok).or_else(|| batches.next());
+        while let Some(ready) = batch {
+            let ready = ready?;
+            // The next batch is packed while this one is written.
+            let mut next = None;
+            let written = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| next = batches.next());
+                ready.into_iter().try_for_each(|ready| -> Result<()> {
+                    let chunk = &payload.chunks[ready.index];
+                    let text = match ready.text {
+                        Some(text) => text,
+                        None => encoding.block_text(&ready.packed.block.gz),
+                    };
+                    let element =
+                        context! { recording => r, window => chunk.window, chunk => chunk.index };
+                    file.data_element(&data, element, &text)?;
+                    met[ready.index] = (ready.packed.problems, ready.packed.findings);
+                    if let Some(progress) = progress {
+                        progress.advance(chunk.input_bytes());
+                    }
+                    Ok(())
+                })
+            });
+            written?;
+            batch = next;
         }
         for (chunk_problems, chunk_findings) in met {
             problems.extend(chunk_problems);
@@ -379,14 +392,29 @@ pub struct Rendered {
 }
 
 /// A recording's chunks compressed on all cores, a batch at a time, in the order the page
-/// carries them, each with its index in `chunks`: a few chunks for each core keep them all
-/// busy, and memory holds only those. (A batch is a rayon `par_iter`, whose waiting threads
-/// help with the work: nothing blocks a thread of the pool, which may itself be bundling many
-/// pages at once.)
+/// carries them: a few chunks for each core keep them all busy, and memory holds only those.
+/// (A batch is a rayon `par_iter`, whose waiting threads help with the work: nothing blocks a
+/// thread of the pool, which may itself be bundling many pages at once.)
+///
+/// [`render`] packs the next batch while it writes one, in a rayon `in_place_scope`: the
+/// writing stays on the calling thread (the page's output need not be `Send`), the packing is
+/// spawned on the pool, and at the end of the scope the calling thread, if it is one of the
+/// pool's, helps with the pool's work until the packing is done, as it would in a `par_iter`:
+/// still no thread of the pool blocks. Two batches are in memory at most.
 struct Batches<'p> {
     chunks: &'p [Chunk<'p>],
     order: std::vec::IntoIter<usize>,
     scan: bool,
+    /// The page's encoding, once known: each block's text is then written on the pool too.
+    encoding: Option<Encoding>,
+}
+
+/// A chunk packed for the page, with its index in the payload's chunks, and its block's text
+/// if the page's encoding was known when it was packed (all but the first batch's chunks).
+struct Ready {
+    index: usize,
+    packed: Packed,
+    text: Option<Vec<u8>>,
 }
 
 impl<'p> Batches<'p> {
@@ -395,12 +423,13 @@ impl<'p> Batches<'p> {
             chunks,
             order: order.into_iter(),
             scan,
+            encoding: None,
         }
     }
 }
 
 impl Iterator for Batches<'_> {
-    type Item = Result<Vec<(usize, Packed)>>;
+    type Item = Result<Vec<Ready>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let indices: Vec<usize> = self
@@ -414,7 +443,15 @@ impl Iterator for Batches<'_> {
         Some(
             indices
                 .into_par_iter()
-                .map(|i| Ok((i, self.chunks[i].pack(self.scan)?)))
+                .map(|index| {
+                    let packed = self.chunks[index].pack(self.scan)?;
+                    let text = self.encoding.map(|e| e.block_text(&packed.block.gz));
+                    Ok(Ready {
+                        index,
+                        packed,
+                        text,
+                    })
+                })
                 .collect(),
         )
     }
@@ -509,11 +546,11 @@ impl Encoding {
 /// How many bytes of compressed data a page will carry, in how many data elements, told from
 /// its first batch of chunks before the rest is compressed: the blocks packed so far as they
 /// are, the other chunks at the same ratio to their events.
-fn estimate_data(payloads: &[Payload], first: &[(usize, Packed)]) -> (u64, usize) {
-    let (packed_in, packed_out) = first.iter().fold((0, 0), |(i, o), (c, packed)| {
+fn estimate_data(payloads: &[Payload], first: &[Ready]) -> (u64, usize) {
+    let (packed_in, packed_out) = first.iter().fold((0, 0), |(i, o), ready| {
         (
-            i + payloads[0].chunks[*c].input_bytes(),
-            o + packed.block.gz.len() as u64,
+            i + payloads[0].chunks[ready.index].input_bytes(),
+            o + ready.packed.block.gz.len() as u64,
         )
     });
     let all_in: u64 = payloads

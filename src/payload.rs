@@ -196,9 +196,7 @@ impl<'r> Payload<'r> {
         let start = recording.start();
         let mut analyzer = Analyzer::new(start);
         for (w, window) in recording.windows.iter().enumerate() {
-            for (i, event) in window.events.iter().enumerate() {
-                analyzer.observe(w, i, event);
-            }
+            analyzer.observe_window(w, &window.events);
         }
         let (markers, inspector) = analyzer.finish();
         let chunks: Vec<Chunk> = recording
