@@ -503,9 +503,11 @@ impl Encoding {
         const ELEMENT_CHARACTERS: u64 = 130;
         let markup = ELEMENT_CHARACTERS * data_elements as u64;
         let utf8_text: u64 = text.iter().map(|t| t.len() as u64).sum::<u64>() + markup;
+        // A character outside the Basic Multilingual Plane (4 bytes in UTF-8, led by a byte
+        // from 0xF0) takes two units; every other character, one.
         let utf16_units: u64 = text
             .iter()
-            .map(|t| t.encode_utf16().count() as u64)
+            .map(|t| (t.chars().count() + t.bytes().filter(|&b| b >= 0xf0).count()) as u64)
             .sum::<u64>()
             + markup;
         let utf8 = utf8_text + data_bytes * 8 / 7;
@@ -695,11 +697,23 @@ fn inline_style(style: &str) -> Result<&str> {
     Ok(style)
 }
 
+/// Whether `haystack` holds `needle`, ASCII letters matched in either case. Looks only where
+/// the needle's first byte is (for the tags looked for, a `<`): the player alone is 300 KB.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        haystack,
+    )
+    .any(|at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// JSON that can sit inside a `<script type="application/json">` element whatever the strings
@@ -790,6 +804,27 @@ mod tests {
             Encoding::smaller_for(&[&accented], 300_000, 10),
             Encoding::Utf16
         );
+    }
+
+    #[test]
+    fn counts_a_character_beyond_the_basic_plane_as_two_utf16_units() {
+        // 400 kB of ASCII, which UTF-16 doubles, outweighs what it saves of 3 MB of data (as
+        // above); 100,000 emoji are 400 kB in either encoding (two units each in UTF-16), and
+        // change nothing. (Counted as one unit each, they would tip the page to UTF-16.)
+        let text = format!("{}{}", "x".repeat(400_000), "😀".repeat(100_000));
+        assert_eq!(
+            Encoding::smaller_for(&[&text], 3_000_000, 10),
+            Encoding::Utf8
+        );
+    }
+
+    #[test]
+    fn finds_a_closing_tag_in_any_case_and_only_whole() {
+        assert!(contains_ignore_case("a</ScRiPt>", "</script"));
+        assert!(contains_ignore_case("<!--", "<!--"));
+        assert!(!contains_ignore_case("a</scrip", "</script"));
+        assert!(!contains_ignore_case("a<\\/script>", "</script"));
+        assert!(contains_ignore_case("<< </STYLE", "</style"));
     }
 
     #[test]
