@@ -500,7 +500,9 @@ const INPUT_TYPES: [&str; 15] = [
 impl Damage {
     fn warnings(&self, window: &str) -> Vec<String> {
         let mut out = Vec::new();
-        let mut say = |n: usize, what: &str| {
+        // Each kind in its words for one, and for more.
+        let mut say = |n: usize, one: &str, more: &str| {
+            let what = if n == 1 { one } else { more };
             if n > 0 {
                 out.push(format!(
                     "window {window}: {n} {what} (the page shows the rest of the screen)"
@@ -509,26 +511,32 @@ impl Damage {
         };
         say(
             self.counts.not_objects,
+            "wireframe entry that is not a wireframe was left out",
             "wireframe entries that are not wireframes were left out",
         );
         say(
             self.counts.without_id,
+            "wireframe without an id is drawn, but cannot be changed by later diffs",
             "wireframes without an id are drawn, but cannot be changed by later diffs",
         );
         say(
             self.counts.without_size,
+            "wireframe without a width or height is drawn without size",
             "wireframes without a width or height are drawn without size",
         );
         say(
             self.counts.repeated_ids,
+            "wireframe repeats the id of another in the same snapshot and is drawn once",
             "wireframes repeat the id of another in the same snapshot and are drawn once",
         );
         say(
             self.counts.broken_images,
+            "image is not base64 image data and shows as a labelled placeholder or not at all",
             "images are not base64 image data and show as a labelled placeholder or not at all",
         );
         say(
             self.counts.huge_images,
+            "image is larger than 16 MB; it is kept, but a browser draws it slowly",
             "images are larger than 16 MB; they are kept, but a browser draws them slowly",
         );
         if !self.unknown_types.is_empty() {
@@ -2166,11 +2174,11 @@ mod damage_tests {
         );
         let warnings = damage.warnings("\"w\"").join("\n");
         for expected in [
-            "1 wireframe entries that are not wireframes",
-            "1 wireframes without an id",
-            "1 wireframes without a width or height",
-            "1 wireframes repeat the id",
-            "1 images are not base64",
+            "1 wireframe entry that is not a wireframe",
+            "1 wireframe without an id is drawn",
+            "1 wireframe without a width or height is drawn",
+            "1 wireframe repeats the id",
+            "1 image is not base64",
             "unknown type (hologram)",
             "inputs of unknown type (slider)",
         ] {

@@ -43,7 +43,7 @@ fn reads_android_wireframe_lines_as_the_sdk_sent_them() {
     // The one damaged wireframe: an add of a text without width and height.
     assert_eq!(rec.warnings.len(), 1, "{:?}", rec.warnings);
     assert!(
-        rec.warnings[0].contains("1 wireframes without a width or height"),
+        rec.warnings[0].contains("1 wireframe without a width or height is drawn"),
         "{:?}",
         rec.warnings
     );

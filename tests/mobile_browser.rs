@@ -341,10 +341,10 @@ fn damaged_and_unknown_wireframes_show_as_labelled_placeholders() {
         for expected in [
             "unknown type (hologram)",
             "inputs of unknown type (slider)",
-            "images are not base64",
+            "not base64 image data",
             "without an id",
             "without a width or height",
-            "repeat the id",
+            "the id of another",
         ] {
             assert!(warnings.contains(expected), "{expected}: {warnings}");
         }
