@@ -26,23 +26,10 @@ pub fn nesting_depth(text: &[u8]) -> usize {
     let mut at = 0;
     while let Some(&byte) = text.get(at) {
         match byte {
-            b'"' => {
-                // To the closing quote, stepping over escaped characters.
-                at += 1;
-                loop {
-                    let Some(found) = text
-                        .get(at..)
-                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-                    else {
-                        return deepest;
-                    };
-                    at += found;
-                    if text[at] == b'"' {
-                        break;
-                    }
-                    at += 2;
-                }
-            }
+            b'"' => match string_end(text, at + 1) {
+                Some((end, _)) => at = end,
+                None => return deepest,
+            },
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -53,6 +40,21 @@ pub fn nesting_depth(text: &[u8]) -> usize {
         at += 1;
     }
     deepest
+}
+
+/// The position of the quote that ends a JSON string whose text starts at `from` (just after
+/// its opening quote), stepping over escaped characters with `memchr`, and whether the string
+/// holds an escape. `None` if the text ends first.
+pub fn string_end(bytes: &[u8], mut from: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        let at = from + memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
+        if bytes[at] == b'"' {
+            return Some((at, escaped));
+        }
+        escaped = true;
+        from = at + 2;
+    }
 }
 
 /// Parses JSON known to nest at most [`MAX_DEPTH`] levels, without serde_json's 128-level limit.

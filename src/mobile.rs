@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::json::string_end;
 use crate::recording::{Event, Window, event_type, source};
 
 /// The size of the screen a mobile full snapshot shows: its first wireframe's width and
@@ -1096,7 +1097,7 @@ impl<'t> Walk<'t> {
                 loop {
                     match *bytes.get(self.at).ok_or(Unread)? {
                         b'"' => {
-                            self.at = string_end(bytes, self.at + 1).ok_or(Unread)?;
+                            self.at = string_end(bytes, self.at + 1).ok_or(Unread)?.0;
                         }
                         b'{' | b'[' => {
                             self.depth += 1;
@@ -1132,7 +1133,7 @@ impl<'t> Walk<'t> {
     fn string(&mut self) -> Step<&'t str> {
         self.expect(b'"')?;
         let start = self.at;
-        let end = string_end(self.text.as_bytes(), start).ok_or(Unread)?;
+        let (end, _) = string_end(self.text.as_bytes(), start).ok_or(Unread)?;
         self.at = end + 1;
         self.text.get(start..end).ok_or(Unread)
     }
@@ -1155,17 +1156,6 @@ impl<'t> Walk<'t> {
             self.at += 1;
         }
         Err(Unread)
-    }
-}
-
-/// The position of the quote that ends a JSON string whose text starts at `from`.
-fn string_end(bytes: &[u8], mut from: usize) -> Option<usize> {
-    loop {
-        let at = from + memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
-        if bytes[at] == b'"' {
-            return Some(at);
-        }
-        from = at + 2;
     }
 }
 

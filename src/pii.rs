@@ -616,7 +616,7 @@ pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], JsonStr
                 i += 1;
             }
             b'"' => {
-                let Some((end, escaped)) = string_end(bytes, i + 1) else {
+                let Some((end, escaped)) = crate::json::string_end(bytes, i + 1) else {
                     return;
                 };
                 let raw = &json[i + 1..end];
@@ -641,23 +641,6 @@ pub fn walk_strings<'t>(json: &'t str, mut visit: impl FnMut(&[&'t str], JsonStr
                 }
                 end_value(&mut stack, &mut path);
             }
-        }
-    }
-}
-
-/// The position of the quote that ends a JSON string starting at `from`, and whether the
-/// string holds an escape.
-fn string_end(bytes: &[u8], mut from: usize) -> Option<(usize, bool)> {
-    let mut escaped = false;
-    loop {
-        let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
-        if bytes[at] == b'"' {
-            return Some((at, escaped));
-        }
-        escaped = true;
-        from = at + 2;
-        if from > bytes.len() {
-            return None;
         }
     }
 }

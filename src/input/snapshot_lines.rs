@@ -111,17 +111,7 @@ fn split_window_line(line: &str) -> Option<(&RawValue, &str)> {
     let rest = line.strip_prefix('[')?.trim_start_matches(WHITESPACE);
     let bytes = rest.as_bytes();
     let end = match bytes.first()? {
-        b'"' => {
-            // To the closing quote, stepping over escaped characters.
-            let mut at = 1;
-            loop {
-                at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
-                if bytes[at] == b'"' {
-                    break at + 1;
-                }
-                at += 2;
-            }
-        }
+        b'"' => crate::json::string_end(bytes, 1)?.0 + 1,
         b'0'..=b'9' => rest
             .find(|c: char| !matches!(c, '0'..='9' | '.' | 'e' | 'E' | '+' | '-'))
             .unwrap_or(rest.len()),
