@@ -506,17 +506,10 @@ impl Analyzer {
         }
     }
 
-    /// Reads one event, the `index`th of window `window`, as the page carries it.
-    pub fn observe(&mut self, window: usize, index: usize, event: &Event) {
-        if let Some(observation) = Observation::of(event) {
-            self.record(window, index, event.timestamp, observation);
-        }
-    }
-
-    /// Reads a window's events in order, as [`Analyzer::observe`] reads each: their JSON is
-    /// parsed on all cores, and what it tells recorded in event order, so the rows are the
-    /// same. What an event tells is small (about what its rows keep), so a window's is held
-    /// at once.
+    /// Reads the events of window `window` as the page carries them: their JSON is parsed on
+    /// all cores, and what each tells is recorded in event order (a row may depend on the rows
+    /// before it). What an event tells is small (about what its rows keep), so a window's is
+    /// held at once.
     pub fn observe_window(&mut self, window: usize, events: &[Event]) {
         let observations: Vec<(usize, Observation)> = events
             .par_iter()
