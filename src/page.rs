@@ -486,9 +486,9 @@ impl std::str::FromStr for PageEncoding {
 /// carry at most 7 bits in a byte, so a UTF-8 page carries them as [`base122`](crate::base122),
 /// 8 bytes for 7 (+14%). UTF-16 text carries nearly 16 bits in two bytes, so a UTF-16 page
 /// carries them as [`utf16_text`](crate::utf16_text) (+3%), but every other character (the
-/// player, the viewer, the summaries: about 400 KB of it) takes two bytes instead of one. A UTF-16 page starts
-/// with a byte-order mark, which a browser trusts over any charset a server names, so it
-/// opens from any host as from a file.
+/// player, the viewer, the summaries: about 400 KB of it) takes two bytes instead of one. A
+/// UTF-16 page starts with a byte-order mark, which a browser trusts over any charset a server
+/// names, so it opens from any host as from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
