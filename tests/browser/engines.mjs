@@ -39,7 +39,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -466,20 +466,51 @@ function freePort() {
   });
 }
 
-/** Starts Xvfb on a free display; resolves to {display, process}. */
-function startXvfb() {
+/**
+ * Starts Xvfb on a display of its own; resolves to {display, process}.
+ *
+ * The display number is drawn at random from a wide range rather than taken as the lowest free
+ * one (-displayfd's choice). Tests start and stop Xvfbs side by side, and a stopping Xvfb deletes
+ * its socket as it exits: a new Xvfb that took the same number the moment the old lock was gone
+ * could lose its socket to the old one's cleanup, and MiniBrowser then "cannot open display" while
+ * WebKitWebDriver waits for it. The socket is checked before the display is handed out.
+ */
+async function startXvfb() {
+  for (let tries = 1; ; tries++) {
+    const number = 100 + Math.floor(Math.random() * 30000);
+    try {
+      return await startXvfbOn(number);
+    } catch (error) {
+      if (tries >= 8) throw error;
+    }
+  }
+}
+
+/** Starts Xvfb on display :number, resolving once its socket takes connections. */
+function startXvfbOn(number) {
   return new Promise((resolve, reject) => {
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1920x1200x24', '-nolisten', 'tcp'], {
+    const xvfb = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-screen', '0', '1920x1200x24', '-nolisten', 'tcp'], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
-    let number = '';
+    let ready = '';
     let errors = '';
+    const fail = (message) => {
+      xvfb.kill();
+      reject(new Error(`Xvfb on :${number} ${message}: ${errors.trim() || 'it said nothing'}`));
+    };
     xvfb.stderr.on('data', (data) => { errors += data; });
+    xvfb.on('exit', (code, signal) => fail(`exited (${code ?? signal}) before it started`));
     xvfb.stdio[3].on('data', (data) => {
-      number += data;
-      if (number.includes('\n')) resolve({ display: `:${number.trim()}`, process: xvfb });
+      ready += data;
+      if (!ready.includes('\n')) return;
+      const socket = connect(`/tmp/.X11-unix/X${number}`);
+      socket.once('connect', () => {
+        socket.destroy();
+        xvfb.removeAllListeners('exit');
+        resolve({ display: `:${number}`, process: xvfb });
+      });
+      socket.once('error', (error) => fail(`started, but its socket does not answer (${error.code})`));
     });
-    xvfb.on('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it started: ${errors.trim()}`)));
   });
 }
 
@@ -610,22 +641,26 @@ async function launchWebKit(preferences) {
   driver.stderr.on('data', (data) => { driverErrors += data; });
   const base = `http://127.0.0.1:${port}`;
   let host = null;
+  const interrupted = () => process.exit(1);
   const stop = () => {
     if (host) host.close();
     driver.kill();
     xvfb.process.kill();
     if (configHome) rmSync(configHome, { recursive: true, force: true });
+    process.off('exit', stop);
+    for (const signal of ['SIGINT', 'SIGTERM']) process.off(signal, interrupted);
   };
   // The driver (and the browser it started) and Xvfb end with this process, however it ends.
   process.on('exit', stop);
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
-  async function call(method, path, body) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, interrupted);
+  async function call(method, path, body, { timeout } = {}) {
     let response;
     try {
       response = await fetch(base + path, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: timeout ? AbortSignal.timeout(timeout) : undefined,
       });
     } catch (error) {
       // (Seen once in CI, under load, as a bare "fetch failed": say what became of the driver.)
@@ -668,6 +703,8 @@ async function launchWebKit(preferences) {
     get version() { return version; },
     async newPage(options = {}) {
       if (current) await current.close();
+      // A browser that cannot start leaves the driver waiting for it for good: give up in a
+      // minute (it starts in a second or two) and say what the driver heard.
       const session = await call('POST', '/session', {
         capabilities: {
           alwaysMatch: {
@@ -675,7 +712,7 @@ async function launchWebKit(preferences) {
             unhandledPromptBehavior: 'ignore',
           },
         },
-      });
+      }, { timeout: 60_000 });
       version = session.capabilities.browserVersion;
       // An init that must run before the page's scripts comes with the page, from a loopback
       // host (startEarlyHost): classic WebDriver has no way to run it first.
