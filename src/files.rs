@@ -399,14 +399,29 @@ pub fn remove_stale_temporary_files(dir: &Path) -> usize {
     removed
 }
 
+/// What a file [`write_atomically`] finishes must survive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Whatever becomes of this process (Ctrl-C, a full disk, a crash), the file is complete or
+    /// not there. A crash of the whole system just after may still lose it, as it may lose what
+    /// `gzip` or `cp` just wrote: the usual for a command's output.
+    Process,
+    /// The file is complete or not there after a system crash or a power cut too: it is on disk
+    /// before it takes its name. For files a later run trusts as finished (a batch's pages,
+    /// skipped when up to date); it costs a wait for the disk, several milliseconds a file.
+    System,
+}
+
 /// Writes a file through `write`, so that a failed run never leaves a partial file and never
 /// replaces an existing one: into a temporary file beside the target that is renamed over the
-/// target once complete. The file gets the mode of the file it replaces, or else the usual mode
-/// for a new file (0666 less the umask: readable by a web server), not the temporary file's
-/// 0600. A symbolic link is written through (its target is replaced and the link stays); a
-/// FIFO, a device or `/dev/stdout` is written directly, never replaced.
+/// target once complete (and, for [`Durability::System`], on disk). The file gets the mode of
+/// the file it replaces, or else the usual mode for a new file (0666 less the umask: readable by
+/// a web server), not the temporary file's 0600. A symbolic link is written through (its target
+/// is replaced and the link stays); a FIFO, a device or `/dev/stdout` is written directly,
+/// never replaced.
 pub fn write_atomically<T>(
     path: &Path,
+    durability: Durability,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
     let path = match target(path)? {
@@ -448,7 +463,9 @@ pub fn write_atomically<T>(
         let mut out = io::BufWriter::with_capacity(1 << 20, file);
         let value = write(&mut out)?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.as_file().sync_all()?;
+        if durability == Durability::System {
+            file.as_file().sync_all()?;
+        }
         file.persist(&path).map_err(|e| e.error)?;
         Ok(value)
     })();
@@ -521,13 +538,36 @@ mod tests {
     }
 
     #[test]
+    fn replaces_a_file_only_once_it_is_whole_in_either_durability() {
+        for durability in [Durability::Process, Durability::System] {
+            let dir = tempfile::tempdir().unwrap();
+            let page = dir.path().join("page.html");
+            fs::write(&page, "old").unwrap();
+            let failed: Result<()> = write_atomically(&page, durability, |out| {
+                out.write_all(b"half a pa")?;
+                anyhow::bail!("the input ended early")
+            });
+            assert!(failed.is_err());
+            assert_eq!(fs::read_to_string(&page).unwrap(), "old", "{durability:?}");
+            write_atomically(&page, durability, |out| Ok(out.write_all(b"new")?)).unwrap();
+            assert_eq!(fs::read_to_string(&page).unwrap(), "new", "{durability:?}");
+            // No temporary file is left beside it.
+            assert_eq!(
+                fs::read_dir(dir.path()).unwrap().count(),
+                1,
+                "{durability:?}"
+            );
+        }
+    }
+
+    #[test]
     fn writes_through_links_and_into_fifos_and_devices() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real.html");
         fs::write(&real, "old").unwrap();
         let link = dir.path().join("link.html");
         std::os::unix::fs::symlink("real.html", &link).unwrap();
-        write_atomically(&link, |out| Ok(out.write_all(b"new")?)).unwrap();
+        write_atomically(&link, Durability::Process, |out| Ok(out.write_all(b"new")?)).unwrap();
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()
@@ -539,13 +579,16 @@ mod tests {
             target(Path::new("/dev/null")).unwrap(),
             Target::Direct("/dev/null".into())
         );
-        write_atomically(Path::new("/dev/null"), |out| Ok(out.write_all(b"x")?)).unwrap();
+        write_atomically(Path::new("/dev/null"), Durability::Process, |out| {
+            Ok(out.write_all(b"x")?)
+        })
+        .unwrap();
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
         assert!(matches!(
             target(Path::new("/dev/stdout")).unwrap(),
             Target::Direct(_)
         ));
-        let err = write_atomically(dir.path(), |_| Ok(())).unwrap_err();
+        let err = write_atomically(dir.path(), Durability::System, |_| Ok(())).unwrap_err();
         assert!(err.to_string().contains("is a folder"), "{err}");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }

@@ -12,7 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use replay_html::Theme;
 use replay_html::batch::{Batch, Outcome, Status};
-use replay_html::files::{self, Source};
+use replay_html::files::{self, Durability, Source};
 use replay_html::input::{self, Input, Read};
 use replay_html::inspect::{FailureReport, InputReport, Inspection};
 use replay_html::output::Place;
@@ -800,7 +800,7 @@ fn bundle_posthog(args: BundleArgs, url: PosthogUrl) -> Result<()> {
     };
     let warnings = match &output {
         None => write(&mut io::stdout().lock())?,
-        Some(path) => files::write_atomically(path, write)
+        Some(path) => files::write_atomically(path, Durability::Process, write)
             .with_context(|| format!("could not write {}", path.display()))?,
     };
     for warning in &warnings {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::files;
+use crate::files::{self, Durability};
 use crate::fingerprint;
 use crate::source::object_storage::{self, ObjectUrl};
 
@@ -96,12 +96,20 @@ impl Place {
         match self {
             // Its errors name the object already.
             Place::Object(url) => object_storage::write(url, content_type, fingerprint, write),
-            Place::File(path) => files::write_atomically(path, |out| {
-                let mut counted = Counted { out, bytes: 0 };
-                let value = write(&mut counted)?;
-                Ok((value, counted.bytes))
-            })
-            .with_context(|| format!("could not write {self}")),
+            Place::File(path) => {
+                // A page with a fingerprint is a batch's: a later run trusts it as finished
+                // when the fingerprint matches, so it must be whole on disk, not only renamed.
+                let durability = match fingerprint {
+                    Some(_) => Durability::System,
+                    None => Durability::Process,
+                };
+                files::write_atomically(path, durability, |out| {
+                    let mut counted = Counted { out, bytes: 0 };
+                    let value = write(&mut counted)?;
+                    Ok((value, counted.bytes))
+                })
+                .with_context(|| format!("could not write {self}"))
+            }
         }
     }
 }

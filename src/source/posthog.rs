@@ -27,6 +27,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 use crate::batch::{Outcome, Status};
+use crate::files::Durability;
 use crate::input::Input;
 use crate::recording::Metadata;
 
@@ -1372,7 +1373,8 @@ pub fn bundle_list(
                 let input = fetched.into_input()?;
                 let (format, recording) = input.read()?;
                 warnings.extend(recording.warnings.iter().cloned());
-                let more = crate::files::write_atomically(&page, |out| {
+                // A later list skips a page that is up to date: it must be whole on disk.
+                let more = crate::files::write_atomically(&page, Durability::System, |out| {
                     crate::write_page(&[recording], options, out)
                 })
                 .with_context(|| format!("could not write {}", page.display()))?;
