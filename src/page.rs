@@ -284,7 +284,6 @@ pub fn render(
             _ => bail!("the page template must say once where the data goes ({{{{ data }}}})"),
         }
     };
-    let (mut head, mut tail) = render_page(options.encoding == PageEncoding::Utf16)?;
     let data = env.get_template(DATA_TEMPLATE)?;
     if let Some(progress) = progress {
         progress.start(
@@ -300,8 +299,14 @@ pub fn render(
         .map(|payload| Batches::new(&payload.chunks, payload.page_order(), options.pii))
         .collect();
     // The first batch is packed before anything is written: it tells how well the data
-    // compresses, and so which encoding makes the smaller page.
-    let mut first = batches.first_mut().and_then(Iterator::next).transpose()?;
+    // compresses, and so which encoding makes the smaller page. The page around the data is
+    // rendered meanwhile.
+    let (page_text, first) = rayon::join(
+        || render_page(options.encoding == PageEncoding::Utf16),
+        || batches.first_mut().and_then(Iterator::next).transpose(),
+    );
+    let (mut head, mut tail) = page_text?;
+    let mut first = first?;
     let encoding = match options.encoding {
         PageEncoding::Utf8 => Encoding::Utf8,
         PageEncoding::Utf16 => Encoding::Utf16,
