@@ -199,77 +199,19 @@ impl<'r> Payload<'r> {
             analyzer.observe_window(w, &window.events);
         }
         let (markers, inspector) = analyzer.finish();
-        let chunks: Vec<Chunk> = recording
-            .windows
-            .iter()
-            .enumerate()
-            .flat_map(|(w, window)| {
-                chunks(window)
-                    .into_iter()
-                    .enumerate()
-                    .map(move |(index, events)| Chunk {
-                        window: w,
-                        index,
-                        events,
-                        window_id: &window.id,
-                        start,
-                    })
-            })
-            .collect();
-
-        // Each window's chunks, in one pass (they come window by window).
-        let mut chunks_of: Vec<Vec<&Chunk>> = vec![Vec::new(); recording.windows.len()];
-        for chunk in &chunks {
-            if let Some(of) = chunks_of.get_mut(chunk.window) {
-                of.push(chunk);
-            }
-        }
-        let summary = Summary {
-            format_version: FORMAT_VERSION,
-            title: title.to_owned(),
-            session_id: recording.session_id.clone(),
-            who: who(recording.person.as_ref()),
-            browser: person_property_with_version(recording.person.as_ref(), "$browser"),
-            os: person_property_with_version(recording.person.as_ref(), "$os"),
-            person: recording.person.clone(),
-            link: recording.link.clone(),
-            start_timestamp: start,
-            duration: recording.duration(),
-            first_url: recording.first_url(),
-            viewport: first_viewport(recording),
-            windows: recording
-                .windows
-                .iter()
-                .enumerate()
-                .map(|(index, w)| WindowSummary {
-                    id: w.id.clone(),
-                    start: w.start() - start,
-                    end: w.end() - start,
-                    event_count: w.events.len(),
-                    chunks: chunks_of[index]
-                        .iter()
-                        .map(|c| ChunkSummary {
-                            events: c.events.len(),
-                            start: c.events.first().map_or(0.0, |e| e.timestamp - start),
-                            end: c.events.last().map_or(0.0, |e| e.timestamp - start),
-                            snapshot: c.index == 0
-                                || starts_snapshot(c.events, 0)
-                                || c.events
-                                    .first()
-                                    .is_some_and(crate::mobile::is_whole_screenshot),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            segments: analysis::segments(recording),
-            counts: counts(&markers, &inspector),
-            markers,
-            outliers: 0,
-            clip: crate::clip::info(recording),
-        };
+        // The inspector's rows (tens of thousands on a long recording) are written out and
+        // compressed while the events are cut into chunks and summed up.
+        let (inspector_block, (chunks, summary)) = rayon::join(
+            || -> Result<Block> { pack(&serde_json::to_vec(&inspector)?) },
+            || {
+                let chunks = cut(recording, start);
+                let summary = summarize(recording, title, &chunks, markers, &inspector);
+                (chunks, summary)
+            },
+        );
         Ok(Payload {
             summary,
-            inspector: pack(&serde_json::to_vec(&inspector)?)?,
+            inspector: inspector_block?,
             chunks,
             outliers: None,
         })
@@ -453,6 +395,88 @@ pub fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
             problems.len(),
             crate::plural(problems.len()),
         )],
+    }
+}
+
+/// Every window's events cut into chunks ([`chunks`]), window by window.
+fn cut<'r>(recording: &'r Recording<'r>, start: f64) -> Vec<Chunk<'r>> {
+    recording
+        .windows
+        .iter()
+        .enumerate()
+        .flat_map(|(w, window)| {
+            chunks(window)
+                .into_iter()
+                .enumerate()
+                .map(move |(index, events)| Chunk {
+                    window: w,
+                    index,
+                    events,
+                    window_id: &window.id,
+                    start,
+                })
+        })
+        .collect()
+}
+
+/// The recording's [`Summary`], with its events cut into `chunks`.
+fn summarize(
+    recording: &Recording,
+    title: &str,
+    chunks: &[Chunk],
+    markers: Vec<Marker>,
+    inspector: &Inspector,
+) -> Summary {
+    let start = recording.start();
+    // Each window's chunks, in one pass (they come window by window).
+    let mut chunks_of: Vec<Vec<&Chunk>> = vec![Vec::new(); recording.windows.len()];
+    for chunk in chunks {
+        if let Some(of) = chunks_of.get_mut(chunk.window) {
+            of.push(chunk);
+        }
+    }
+    Summary {
+        format_version: FORMAT_VERSION,
+        title: title.to_owned(),
+        session_id: recording.session_id.clone(),
+        who: who(recording.person.as_ref()),
+        browser: person_property_with_version(recording.person.as_ref(), "$browser"),
+        os: person_property_with_version(recording.person.as_ref(), "$os"),
+        person: recording.person.clone(),
+        link: recording.link.clone(),
+        start_timestamp: start,
+        duration: recording.duration(),
+        first_url: recording.first_url(),
+        viewport: first_viewport(recording),
+        windows: recording
+            .windows
+            .iter()
+            .enumerate()
+            .map(|(index, w)| WindowSummary {
+                id: w.id.clone(),
+                start: w.start() - start,
+                end: w.end() - start,
+                event_count: w.events.len(),
+                chunks: chunks_of[index]
+                    .iter()
+                    .map(|c| ChunkSummary {
+                        events: c.events.len(),
+                        start: c.events.first().map_or(0.0, |e| e.timestamp - start),
+                        end: c.events.last().map_or(0.0, |e| e.timestamp - start),
+                        snapshot: c.index == 0
+                            || starts_snapshot(c.events, 0)
+                            || c.events
+                                .first()
+                                .is_some_and(crate::mobile::is_whole_screenshot),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        segments: analysis::segments(recording),
+        counts: counts(&markers, inspector),
+        markers,
+        outliers: 0,
+        clip: crate::clip::info(recording),
     }
 }
 
