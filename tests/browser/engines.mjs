@@ -489,7 +489,8 @@ async function startXvfb() {
 /** Starts Xvfb on display :number, resolving once its socket takes connections. */
 function startXvfbOn(number) {
   return new Promise((resolve, reject) => {
-    const xvfb = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-screen', '0', '1920x1200x24', '-nolisten', 'tcp'], {
+    // -noreset: the server stays as it is when its last client leaves (the check below is one).
+    const xvfb = spawn('Xvfb', [`:${number}`, '-displayfd', '3', '-screen', '0', '1920x1200x24', '-nolisten', 'tcp', '-noreset'], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     let ready = '';
@@ -507,7 +508,16 @@ function startXvfbOn(number) {
       socket.once('connect', () => {
         socket.destroy();
         xvfb.removeAllListeners('exit');
-        resolve({ display: `:${number}`, process: xvfb });
+        resolve({
+          display: `:${number}`,
+          process: xvfb,
+          /** How it is: for a message about a browser that could not use it. */
+          state() {
+            const ended = xvfb.exitCode ?? xvfb.signalCode;
+            const socket = existsSync(`/tmp/.X11-unix/X${number}`) ? 'its socket there' : 'its socket gone';
+            return `Xvfb :${number} ${ended === null ? 'running' : `exited (${ended})`}, ${socket}, its stderr: ${errors.trim().slice(-1000) || 'nothing'}`;
+          },
+        });
       });
       socket.once('error', (error) => fail(`started, but its socket does not answer (${error.code})`));
     });
@@ -621,38 +631,32 @@ function startEarlyHost() {
   };
 }
 
-async function launchWebKit(preferences) {
+/**
+ * WebKitWebDriver on an Xvfb display of its own, with `env`: {call(method, path, body,
+ * {timeout}), stop()}. call() sends a WebDriver command and answers its value; its errors say
+ * what became of the driver and of the display.
+ */
+async function startDriver(env) {
   const xvfb = await startXvfb();
   const port = await freePort();
-  // Without a GPU, WebKitGTK's DMA-BUF renderer draws a frame or two a second under Xvfb (the
-  // replay's clock samples them); shared-memory rendering keeps up.
-  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', ...process.env, DISPLAY: xvfb.display };
-  delete env.WAYLAND_DISPLAY;
-  let configHome = null;
-  if (preferences.reducedMotion === 'reduce') {
-    // WebKitGTK answers prefers-reduced-motion from GTK's gtk-enable-animations setting.
-    configHome = mkdtempSync(join(tmpdir(), 'replay-html-webkit-'));
-    mkdirSync(join(configHome, 'gtk-3.0'));
-    writeFileSync(join(configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=0\n');
-    env.XDG_CONFIG_HOME = configHome;
-  }
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], {
+    env: { ...env, DISPLAY: xvfb.display },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let driverErrors = '';
-  driver.stderr.on('data', (data) => { driverErrors += data; });
+  // Aborted when the display is lost: a command waiting for the browser then fails at once.
+  const displayLost = new AbortController();
+  driver.stderr.on('data', (data) => {
+    driverErrors += data;
+    if (/cannot open display/.test(driverErrors)) displayLost.abort(new Error('the browser could not open its display'));
+  });
+  xvfb.process.once('exit', () => displayLost.abort(new Error('Xvfb exited')));
   const base = `http://127.0.0.1:${port}`;
-  let host = null;
-  const interrupted = () => process.exit(1);
   const stop = () => {
-    if (host) host.close();
     driver.kill();
+    xvfb.process.removeAllListeners('exit');
     xvfb.process.kill();
-    if (configHome) rmSync(configHome, { recursive: true, force: true });
-    process.off('exit', stop);
-    for (const signal of ['SIGINT', 'SIGTERM']) process.off(signal, interrupted);
   };
-  // The driver (and the browser it started) and Xvfb end with this process, however it ends.
-  process.on('exit', stop);
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, interrupted);
   async function call(method, path, body, { timeout } = {}) {
     let response;
     try {
@@ -660,15 +664,17 @@ async function launchWebKit(preferences) {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: timeout ? AbortSignal.timeout(timeout) : undefined,
+        signal: timeout ? AbortSignal.any([AbortSignal.timeout(timeout), displayLost.signal]) : undefined,
       });
     } catch (error) {
-      // (Seen once in CI, under load, as a bare "fetch failed": say what became of the driver.)
+      // (Seen in CI, under load, as a bare "fetch failed", and as a browser that could not open
+      // its display: say what became of the driver and of the display.)
       const state = driver.exitCode !== null || driver.signalCode !== null
         ? `exited (${driver.exitCode ?? driver.signalCode})`
         : 'still running';
       const said = driverErrors.trim().slice(-2000) || 'nothing';
-      throw new Error(`webkit: ${method} ${path}: ${error.cause?.message || error.message}; WebKitWebDriver ${state}, its stderr: ${said}`);
+      const why = error.cause?.message || error.message;
+      throw new Error(`webkit: ${method} ${path}: ${why}; WebKitWebDriver ${state}, its stderr: ${said}; ${xvfb.state()}`);
     }
     const reply = await response.json();
     if (!response.ok) {
@@ -692,6 +698,43 @@ async function launchWebKit(preferences) {
     stop();
     throw error;
   }
+  return { call, stop };
+}
+
+async function launchWebKit(preferences) {
+  // Without a GPU, WebKitGTK's DMA-BUF renderer draws a frame or two a second under Xvfb (the
+  // replay's clock samples them); shared-memory rendering keeps up.
+  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', ...process.env };
+  delete env.WAYLAND_DISPLAY;
+  let configHome = null;
+  if (preferences.reducedMotion === 'reduce') {
+    // WebKitGTK answers prefers-reduced-motion from GTK's gtk-enable-animations setting.
+    configHome = mkdtempSync(join(tmpdir(), 'replay-html-webkit-'));
+    mkdirSync(join(configHome, 'gtk-3.0'));
+    writeFileSync(join(configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=0\n');
+    env.XDG_CONFIG_HOME = configHome;
+  }
+  let driver = null;
+  let host = null;
+  const interrupted = () => process.exit(1);
+  const stop = () => {
+    if (host) host.close();
+    if (driver) driver.stop();
+    if (configHome) rmSync(configHome, { recursive: true, force: true });
+    process.off('exit', stop);
+    for (const signal of ['SIGINT', 'SIGTERM']) process.off(signal, interrupted);
+  };
+  // The driver (and the browser it started) and Xvfb end with this process, however it ends.
+  process.on('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, interrupted);
+  try {
+    driver = await startDriver(env);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  // Pages send their commands to the driver of the moment (see newPage).
+  const call = (...args) => driver.call(...args);
   const args = ['--automation'];
   if (preferences.colorScheme === 'dark') args.push('--dark-mode');
   let version = 'unknown';
@@ -703,16 +746,28 @@ async function launchWebKit(preferences) {
     get version() { return version; },
     async newPage(options = {}) {
       if (current) await current.close();
-      // A browser that cannot start leaves the driver waiting for it for good: give up in a
-      // minute (it starts in a second or two) and say what the driver heard.
-      const session = await call('POST', '/session', {
-        capabilities: {
-          alwaysMatch: {
-            'webkitgtk:browserOptions': { binary: miniBrowser(), args },
-            unhandledPromptBehavior: 'ignore',
-          },
+      const capabilities = {
+        alwaysMatch: {
+          'webkitgtk:browserOptions': { binary: miniBrowser(), args },
+          unhandledPromptBehavior: 'ignore',
         },
-      }, { timeout: 60_000 });
+      };
+      // A browser that cannot start leaves the driver waiting for it for good: give up in a
+      // minute (it starts in a second or two), or at once when it cannot open its display. In
+      // CI, now and then, MiniBrowser could not open a display Xvfb had just opened (Xvfb had
+      // gone: see the error's account of it): then the driver and its display start again, once.
+      let session;
+      for (let tries = 1; ; tries++) {
+        try {
+          session = await call('POST', '/session', { capabilities }, { timeout: 60_000 });
+          break;
+        } catch (error) {
+          if (tries > 1 || error.webdriver) throw error;
+          console.error(`${error.message}\nwebkit: starting WebKitWebDriver again, on a new display`);
+          driver.stop();
+          driver = await startDriver(env);
+        }
+      }
       version = session.capabilities.browserVersion;
       // An init that must run before the page's scripts comes with the page, from a loopback
       // host (startEarlyHost): classic WebDriver has no way to run it first.
