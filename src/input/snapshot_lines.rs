@@ -132,12 +132,7 @@ pub fn is_snapshot_line(value: &RawValue) -> bool {
     matches!(classify(value.get()), Ok(Line::Events(..)))
 }
 
-/// About how much line text is read at a time ([`read`]).
-const BLOCK_BYTES: usize = 1 << 20;
-
-/// Reads JSONL text. Lines are read on all cores, a block of them at a time, and each block is
-/// filed into the recording while the next one is read: filing looks at each line's window id
-/// again, and finds it still in the processor's cache rather than in memory.
+/// Reads JSONL text. Lines are read on all cores.
 pub fn read(text: &str) -> Result<Recording<'_>> {
     let lines: Vec<(usize, &str)> = text
         .split('\n')
@@ -145,41 +140,24 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         .map(|(index, line)| (index + 1, line.trim()))
         .filter(|(_, line)| !line.is_empty())
         .collect();
-    let mut blocks = blocks(&lines, BLOCK_BYTES).map(|block| {
-        block
-            .par_iter()
-            .map(|&(number, line)| (number, read_line(line)))
-            .collect::<Vec<_>>()
-    });
-    let mut builder = RecordingBuilder::new();
-    let mut event_lines = 0;
+    let read: Vec<_> = lines
+        .par_iter()
+        .map(|&(number, line)| (number, read_line(line)))
+        .collect();
+    let mut entries = Vec::new();
     let mut bad_lines = Vec::new();
-    let mut block = blocks.next();
-    while let Some(read) = block {
-        let ((), next) = rayon::join(
-            || {
-                for (number, line) in read {
-                    match line {
-                        ReadLine::Events(under, events) => {
-                            event_lines += 1;
-                            for event in events {
-                                builder.file(event, under);
-                            }
-                        }
-                        ReadLine::NotSnapshot => {
-                            bad_lines.push(format!("line {number} is not a snapshot line"))
-                        }
-                        ReadLine::NotJson(err) => {
-                            bad_lines.push(format!("line {number} is not valid JSON ({err})"))
-                        }
-                    }
-                }
-            },
-            || blocks.next(),
-        );
-        block = next;
+    for (number, line) in read {
+        match line {
+            ReadLine::Events(under, events) => entries.push((under, events)),
+            ReadLine::NotSnapshot => {
+                bad_lines.push(format!("line {number} is not a snapshot line"))
+            }
+            ReadLine::NotJson(err) => {
+                bad_lines.push(format!("line {number} is not valid JSON ({err})"))
+            }
+        }
     }
-    if event_lines == 0 {
+    if entries.is_empty() {
         match bad_lines.first() {
             Some(first) => bail!(
                 "it has one JSON value a line, but none is a snapshot line ({first}; expected [\"window id\", event], \
@@ -188,6 +166,7 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
             None => bail!("it is empty"),
         }
     }
+    let mut builder = RecordingBuilder::new();
     if let Some(first) = bad_lines.first() {
         let more = match bad_lines.len() {
             1 => String::new(),
@@ -195,31 +174,12 @@ pub fn read(text: &str) -> Result<Recording<'_>> {
         };
         builder.warn(format!("skipped {first}{more}"));
     }
-    builder.finish()
-}
-
-/// The lines cut into runs of about `bytes` of text (at least one line each), in order.
-fn blocks<'l, 'a>(
-    lines: &'l [(usize, &'a str)],
-    bytes: usize,
-) -> impl Iterator<Item = &'l [(usize, &'a str)]> {
-    let mut rest = lines;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
+    for (under, events) in entries {
+        for event in events {
+            builder.file(event, under);
         }
-        let mut size = 0;
-        let end = rest
-            .iter()
-            .position(|(_, line)| {
-                size += line.len();
-                size >= bytes
-            })
-            .map_or(rest.len(), |last| last + 1);
-        let (block, after) = rest.split_at(end);
-        rest = after;
-        Some(block)
-    })
+    }
+    builder.finish()
 }
 
 #[cfg(test)]
@@ -313,66 +273,6 @@ mod tests {
             err.contains("none is a snapshot line (line 1 is not a snapshot line"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn reads_and_files_a_recording_of_many_blocks_in_order() {
-        // About 3 MB: three blocks and a bit, windows in runs of 7 lines, a bad line now and
-        // then; every event names its line in its timestamp.
-        let padding = "x".repeat(1000);
-        let mut input = String::new();
-        let mut expected: [Vec<f64>; 3] = Default::default();
-        for n in 1..=3200usize {
-            if n % 500 == 0 {
-                input.push_str("not json\n");
-                continue;
-            }
-            let window = (n / 7) % 3;
-            let kind = if n <= 3 { 2 } else { 3 };
-            input.push_str(&format!(
-                "[\"w{window}\",{{\"type\":{kind},\"data\":{{\"node\":{{}},\"p\":\"{padding}\"}},\"timestamp\":{n}}}]\n"
-            ));
-            expected[window].push(n as f64);
-        }
-        assert!(input.len() > 3 * super::BLOCK_BYTES);
-        let (_, rec) = read(input.as_bytes()).unwrap();
-        for window in &rec.windows {
-            let n: usize = window.id[1..].parse().unwrap();
-            // Each window starts with a Meta event added before its full snapshot.
-            let filed: Vec<f64> = window
-                .events
-                .iter()
-                .filter(|e| e.kind != crate::recording::event_type::META)
-                .map(|e| e.timestamp)
-                .collect();
-            assert!(
-                filed == expected[n],
-                "window {}: {} events filed, {} in the input",
-                window.id,
-                filed.len(),
-                expected[n].len()
-            );
-        }
-        assert!(
-            rec.warnings.iter().any(|w| w
-                == "skipped line 500 is not valid JSON (expected ident at line 1 column 2) and 5 more bad lines"),
-            "{:?}",
-            rec.warnings
-        );
-    }
-
-    #[test]
-    fn cuts_lines_into_blocks_of_about_a_size() {
-        let lines: Vec<(usize, &str)> = [3, 3, 3, 10, 1, 1]
-            .iter()
-            .enumerate()
-            .map(|(i, &n)| (i + 1, &"abcdefghij"[..n]))
-            .collect();
-        let blocks: Vec<Vec<usize>> = super::blocks(&lines, 5)
-            .map(|block| block.iter().map(|(number, _)| *number).collect())
-            .collect();
-        assert_eq!(blocks, [vec![1, 2], vec![3, 4], vec![5, 6]]);
-        assert_eq!(super::blocks(&[], 5).count(), 0);
     }
 
     #[test]
