@@ -204,7 +204,7 @@ impl<'r> Payload<'r> {
         let (inspector_block, (chunks, summary)) = rayon::join(
             || -> Result<Block> { pack(&serde_json::to_vec(&inspector)?) },
             || {
-                let chunks = cut(recording, start);
+                let chunks = cut(recording);
                 let summary = summarize(recording, title, &chunks, markers, &inspector);
                 (chunks, summary)
             },
@@ -399,7 +399,8 @@ pub fn summarize_warnings(problems: Vec<String>) -> Vec<String> {
 }
 
 /// Every window's events cut into chunks ([`chunks`]), window by window.
-fn cut<'r>(recording: &'r Recording<'r>, start: f64) -> Vec<Chunk<'r>> {
+fn cut<'r>(recording: &'r Recording<'r>) -> Vec<Chunk<'r>> {
+    let start = recording.start();
     recording
         .windows
         .iter()
